@@ -1,0 +1,1 @@
+"""Streamlit app (the guided interview). Built in issue 5."""

@@ -1,0 +1,55 @@
+"""Project settings, read from arguments first, then ``SOC2_READY_*`` environment variables."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from platformdirs import user_cache_dir
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Telemetry and model-hub access are turned off before any library that reads them is imported.
+_OFFLINE_ENV = {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+    "ANONYMIZED_TELEMETRY": "False",
+    "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+    "TOKENIZERS_PARALLELISM": "false",
+}
+
+
+def enforce_offline_env() -> None:
+    """Set the environment variables that keep model hubs and telemetry offline."""
+    for key, value in _OFFLINE_ENV.items():
+        os.environ.setdefault(key, value)
+
+
+def default_data_dir() -> Path:
+    """The per-user cache directory where the index and sessions live by default."""
+    return Path(user_cache_dir("soc2-ready", appauthor=False))
+
+
+class Settings(BaseSettings):
+    """All configuration of soc2-ready; every field can be set as ``SOC2_READY_<FIELD>``."""
+
+    model_config = SettingsConfigDict(env_prefix="SOC2_READY_", extra="ignore")
+
+    data_dir: Path = Field(default_factory=default_data_dir)
+    llm: str | None = Field(default=None, description='Optional chat model as "provider:model".')
+    llm_api_key: SecretStr | None = None
+    llm_base_url: str | None = None
+    llm_timeout_s: float = 30.0
+    session_db_url: str | None = Field(
+        default=None, description="SQLAlchemy URL of the session store; default SQLite in data_dir."
+    )
+    chroma_url: str | None = Field(default=None, description="URL of a Chroma server; default embedded.")
+    max_answer_chars: int = 4000
+    max_upload_bytes: int = 2_000_000
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings from explicit overrides (non-None) on top of the environment."""
+    clean = {k: v for k, v in overrides.items() if v is not None}
+    return Settings(**clean)  # type: ignore[arg-type]
