@@ -203,7 +203,9 @@ def load_bank(directory: Path = QUESTIONS_DIR, corpus: Corpus | None = None) -> 
             seen[item] = path.name
         for criterion_id in question.criteria:
             if criterion_id not in known:
-                problems.append(f"{path.name}: field {question.id}.criteria: unknown criterion {criterion_id}")
+                problems.append(
+                    f"{path.name}: field {question.id}.criteria: unknown criterion {criterion_id}"
+                )
             elif corpus.get(criterion_id).category != question.category:
                 problems.append(
                     f"{path.name}: field {question.id}.criteria: {criterion_id} is not in {question.category}"
@@ -215,7 +217,9 @@ def load_bank(directory: Path = QUESTIONS_DIR, corpus: Corpus | None = None) -> 
 
     covered = {c for _, q in scored for c in q.criteria}
     for criterion_id in sorted(known - covered):
-        problems.append(f"questions: criterion {criterion_id} is informed by no scored question")
+        problems.append(
+            f"{directory.name}/*.yaml: field criteria: {criterion_id} is informed by no scored question"
+        )
     if problems:
         raise BankError("\n".join(problems))
     return QuestionBank(tuple(scoping), tuple(q for _, q in scored))
