@@ -1,0 +1,196 @@
+"""Prioritisation and timing of open gaps: order, effort estimate, 30/60/90-day roadmap, target-date plan.
+
+The model is deliberately simple and explainable to a founder:
+
+* Gaps are fixed in priority order: severity first, then effort (quick wins first among equals),
+  then the official criterion order so the result is deterministic.
+* Effort sizes map to calendar weeks of part-time work: S about 1 week, M 3-4 weeks, L about two
+  months (8-9 weeks).
+* A startup usually runs a few workstreams side by side (policies and people, engineering and
+  infrastructure, vendors and operations), so gaps are list-scheduled on ``TRACKS`` parallel tracks:
+  each gap starts on the first track that comes free. Scheduling with the low and the high sizes gives
+  the range of the time to audit-ready.
+* A Type II report also needs an observation window in which the controls run and leave records:
+  typically 3 to 6 months, never planned shorter than ``OBSERVATION_WEEKS_MIN``.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from assessment.models import Effort, Gap, ReportType
+
+SEVERITY_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+EFFORT_RANK = {"S": 0, "M": 1, "L": 2}
+EFFORT_WEEKS_LOW: dict[Effort, int] = {"S": 1, "M": 3, "L": 8}
+EFFORT_WEEKS_HIGH: dict[Effort, int] = {"S": 1, "M": 4, "L": 9}
+TRACKS = 3
+OBSERVATION_WEEKS_MIN = 13  # three months
+OBSERVATION_WEEKS_TYPICAL_MAX = 26  # six months
+AUDIT_PREP_WEEKS = 2  # book the auditor, gather evidence, fix last findings before fieldwork
+PHASES: tuple[tuple[str, int], ...] = (("30", 30), ("60", 60), ("90", 90), ("later", 10**9))
+
+
+def priority_key(gap: Gap, order: Callable[[str], object] | None = None) -> tuple[int, int, object]:
+    """Sort key of a gap: severity, then effort (quick wins first), then official criterion order."""
+    tie = order(gap.criterion_id) if order else gap.criterion_id
+    return SEVERITY_RANK.get(gap.severity, 9), EFFORT_RANK.get(gap.effort, 9), tie
+
+
+def prioritize(gaps: Sequence[Gap], order: Callable[[str], object] | None = None) -> list[Gap]:
+    """Gaps in the order a founder should tackle them."""
+    return sorted(gaps, key=lambda gap: priority_key(gap, order))
+
+
+@dataclass(frozen=True)
+class ScheduledGap:
+    """When a gap is worked on in the plan, in weeks from the start of the plan."""
+
+    gap: Gap
+    rank: int
+    start_week: int
+    end_week: int
+    phase: str  # "30", "60", "90" or "later": the 30-day block in which the work is finished
+
+
+def _phase(end_week: int) -> str:
+    days = end_week * 7
+    for key, limit in PHASES:
+        if days <= limit:
+            return key
+    return "later"
+
+
+def schedule(ordered: Sequence[Gap], weeks: dict[Effort, int], tracks: int = TRACKS) -> list[ScheduledGap]:
+    """List-schedule gaps in the given order on ``tracks`` parallel workstreams."""
+    free_at = [0] * max(1, tracks)
+    heapq.heapify(free_at)
+    planned = []
+    for rank, gap in enumerate(ordered, start=1):
+        start = heapq.heappop(free_at)
+        end = start + weeks.get(gap.effort, weeks["M"])
+        heapq.heappush(free_at, end)
+        planned.append(ScheduledGap(gap, rank, start, end, _phase(end)))
+    return planned
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """Time to audit-ready from the open gaps, as a range of weeks."""
+
+    open_gaps: int
+    effort_counts: dict[str, int]
+    weeks_low: int
+    weeks_high: int
+    type2_weeks_low: int  # readiness plus the minimum observation window
+    type2_weeks_high: int  # readiness plus a typical long observation window
+
+
+def estimate(ordered: Sequence[Gap], tracks: int = TRACKS) -> Estimate:
+    """How long until the open gaps are closed, and until a Type II window could end."""
+    low = max((item.end_week for item in schedule(ordered, EFFORT_WEEKS_LOW, tracks)), default=0)
+    high = max((item.end_week for item in schedule(ordered, EFFORT_WEEKS_HIGH, tracks)), default=0)
+    counts = {size: sum(1 for gap in ordered if gap.effort == size) for size in ("S", "M", "L")}
+    return Estimate(
+        open_gaps=len(ordered),
+        effort_counts=counts,
+        weeks_low=low,
+        weeks_high=high,
+        type2_weeks_low=low + OBSERVATION_WEEKS_MIN,
+        type2_weeks_high=high + OBSERVATION_WEEKS_TYPICAL_MAX,
+    )
+
+
+@dataclass(frozen=True)
+class TargetStep:
+    """One gap in the plan worked back from the target date."""
+
+    criterion_id: str
+    title: str
+    start_by: date
+    done_by: date
+
+
+@dataclass(frozen=True)
+class TargetPlan:
+    """The plan worked back from a target audit date, and whether that date is realistic."""
+
+    target: date
+    today: date
+    report_type: ReportType
+    controls_ready_by: date  # Type II: start of the observation window; Type I: audit date less prep
+    window_start: date | None
+    window_weeks: int
+    weeks_available: int
+    weeks_needed: int
+    realistic: bool
+    earliest_target: date
+    steps: tuple[TargetStep, ...]
+    must_operate: tuple[str, ...]
+
+
+def parse_date(value: str | None) -> date | None:
+    """An ISO date (or datetime) string as a date; None when missing or not understood."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        return None
+
+
+def _weeks_between(start: date, end: date) -> int:
+    return (end - start).days // 7
+
+
+def target_plan(
+    ordered: Sequence[Gap],
+    today: date,
+    target: date,
+    report_type: ReportType,
+    not_operating: Sequence[str] = (),
+) -> TargetPlan:
+    """Work the plan back from ``target``: when controls must be ready, and each gap's start-by date.
+
+    ``not_operating`` names criteria that are designed but not yet running with records; for a
+    Type II they must be operating by the start of the observation window just like the open gaps.
+    """
+    # Type II: the window must end by the audit date, so controls run from its first day.
+    # Type I: controls must be in place a little before the audit to gather evidence.
+    lead = OBSERVATION_WEEKS_MIN if report_type == "type2" else AUDIT_PREP_WEEKS
+    ready_by = target - timedelta(weeks=lead)
+    planned = schedule(ordered, EFFORT_WEEKS_HIGH)
+    needed = max((item.end_week for item in planned), default=0)
+    available = _weeks_between(today, ready_by)
+    realistic = needed <= available
+    # With slack, each gap may start as late as its slot shifted so the plan ends on ready_by;
+    # without slack, show the dates the plan really gives from today.
+    end_of_plan = ready_by if realistic else today + timedelta(weeks=needed)
+    steps = tuple(
+        TargetStep(
+            item.gap.criterion_id,
+            item.gap.title,
+            end_of_plan - timedelta(weeks=needed - item.start_week),
+            end_of_plan - timedelta(weeks=needed - item.end_week),
+        )
+        for item in planned
+    )
+    earliest = today + timedelta(weeks=needed + lead)
+    must_operate = tuple(dict.fromkeys([*(gap.criterion_id for gap in ordered), *not_operating]))
+    return TargetPlan(
+        target=target,
+        today=today,
+        report_type=report_type,
+        controls_ready_by=ready_by,
+        window_start=ready_by if report_type == "type2" else None,
+        window_weeks=OBSERVATION_WEEKS_MIN if report_type == "type2" else 0,
+        weeks_available=available,
+        weeks_needed=needed,
+        realistic=realistic and target > today,
+        earliest_target=max(earliest, today),
+        steps=steps,
+        must_operate=must_operate if report_type == "type2" else (),
+    )

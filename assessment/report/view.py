@@ -1,0 +1,402 @@
+"""The report's content, worked out once from a ``Report`` so every format shows the same thing.
+
+Renderers (Markdown, HTML, PDF, JSON) only lay out a ``ReportView``; all wording comes from
+``prompts/report/strings.yaml`` and all user text is cleaned of control characters here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from assessment.models import AnswerRecord, Gap, Report
+from assessment.report import plan
+from assessment.report.text import clean, normalize, one_line, truncate
+from assessment.templates import load_messages, render_message
+from knowledge.corpus import Corpus, default_corpus
+from knowledge.models import CATEGORIES, CATEGORY_TITLES, Hit
+
+STRINGS_FILE = "report/strings.yaml"
+BODY_ANSWER_LIMIT = 400  # characters of an answer quoted in a gap; the appendix keeps it whole
+
+
+def strings() -> dict[str, str]:
+    """Every label of the report (validated to be text)."""
+    return load_messages(STRINGS_FILE)
+
+
+def say(name: str, **values: object) -> str:
+    """One report message with its placeholders filled; a missing one raises ``TemplateError``."""
+    return " ".join(render_message(name, STRINGS_FILE, **values).split())
+
+
+def band(score: float) -> str:
+    """Readiness band of a 0..100 score: ``strong``, ``developing`` or ``early``."""
+    if score >= 80:
+        return "strong"
+    if score >= 50:
+        return "developing"
+    return "early"
+
+
+BAND_COLORS = {"strong": "#2e7d32", "developing": "#b26a00", "early": "#c62828"}
+SEVERITY_COLORS = {"critical": "#8e0000", "high": "#c62828", "medium": "#b26a00", "low": "#4f6d7a"}
+
+
+@dataclass(frozen=True)
+class CategoryRow:
+    """One in-scope category with its score and how its criteria stand."""
+
+    key: str
+    title: str
+    score: int
+    band: str
+    color: str
+    counts: dict[str, int]
+
+
+@dataclass(frozen=True)
+class GapView:
+    """One gap with everything a founder needs to close it."""
+
+    rank: int
+    criterion_id: str
+    title: str
+    category: str
+    category_title: str
+    status: str
+    severity: str
+    effort: str
+    what_is_missing: str
+    why_it_matters: str
+    remediation: tuple[str, ...]
+    evidence: tuple[str, ...]
+    iso27001: tuple[tuple[str, str], ...]
+    passage: str
+    passage_source: str  # "official" or "corpus"
+    phase: str
+    start_week: int
+    end_week: int
+
+
+@dataclass(frozen=True)
+class SubserviceView:
+    """A carve-out provider, the criteria its own report covers, and the founder's remaining duties."""
+
+    name: str
+    role: str
+    criteria: tuple[tuple[str, str], ...]
+    complementary_controls: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class EvidenceItem:
+    """Evidence to collect for a criterion that is already met."""
+
+    criterion_id: str
+    title: str
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AnswerView:
+    """One question and the founder's whole answer, as understood."""
+
+    number: int
+    question_id: str
+    question: str
+    answer: str
+    label: str
+    confidence: int
+    source: str
+    criteria: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReportView:
+    """Everything the report shows, ready to lay out."""
+
+    session_name: str
+    generated_on: str
+    scope: tuple[str, ...]
+    report_type: str
+    report_type_name: str
+    finished: bool
+    partial_notice: str
+    questions_asked: int
+    overall: int
+    overall_band: str
+    type1: int
+    type2: int
+    categories: tuple[CategoryRow, ...]
+    summary: str
+    estimate_text: tuple[str, ...]
+    estimate: plan.Estimate
+    gaps: tuple[GapView, ...]
+    phases: tuple[tuple[str, str, tuple[GapView, ...]], ...]
+    target_text: tuple[str, ...]
+    target: plan.TargetPlan | None
+    subservices: tuple[SubserviceView, ...]
+    evidence: tuple[EvidenceItem, ...]
+    not_assessed: tuple[tuple[str, str], ...]
+    answers: tuple[AnswerView, ...]
+    t: Mapping[str, str]
+
+    @property
+    def top_gaps(self) -> tuple[GapView, ...]:
+        """The three most important gaps."""
+        return self.gaps[:3]
+
+
+def _title(corpus: Corpus, criterion_id: str, fallback: str = "") -> str:
+    try:
+        return corpus.get(criterion_id).title
+    except KeyError:
+        return fallback or criterion_id
+
+
+def _order(corpus: Corpus) -> dict[str, int]:
+    return {cid: index for index, cid in enumerate(corpus.ids)}
+
+
+def _missing_text(gap: Gap, answers: list[AnswerRecord], labels: Mapping[str, str]) -> str:
+    if gap.what_is_missing.strip():
+        return truncate(clean(gap.what_is_missing), BODY_ANSWER_LIMIT, labels["truncated_marker"])
+    if answers:
+        parts = [
+            say(
+                "missing_from_answer",
+                answer="“" + truncate(one_line(clean(a.answer)), 160, labels["truncated_marker"]) + "”",
+                label=a.label.replace("_", " "),
+            )
+            for a in answers[:2]
+        ]
+        return " ".join(parts)
+    return say("missing_unknown") if gap.status == "unknown" else say("missing_no_answer")
+
+
+def _gap_answers(gap: Gap, report: Report) -> list[AnswerRecord]:
+    wanted = set(gap.question_ids)
+    chosen = [a for a in report.answers if a.question_id in wanted]
+    if not chosen:
+        chosen = [a for a in report.answers if gap.criterion_id in a.criteria]
+    return chosen
+
+
+def _gap_view(
+    item: plan.ScheduledGap, report: Report, corpus: Corpus, passages: Mapping[str, Hit], t: Mapping[str, str]
+) -> GapView:
+    gap = item.gap
+    try:
+        criterion = corpus.get(gap.criterion_id)
+    except KeyError:
+        criterion = None
+    iso_ids = gap.iso27001 or (criterion.iso27001 if criterion else ())
+    hit = passages.get(gap.criterion_id)
+    if hit is not None and hit.text.strip():
+        passage, source = clean(hit.text), "official" if hit.source == "official" else "corpus"
+    else:
+        passage, source = (criterion.in_practice if criterion else ""), "corpus"
+    why = gap.why_it_matters.strip()
+    if not why and criterion:
+        why = say("why_pitfall", pitfall=criterion.pitfalls[0].rstrip("."))
+    evidence = gap.evidence or (criterion.auditor_evidence if criterion else ())
+    return GapView(
+        rank=item.rank,
+        criterion_id=gap.criterion_id,
+        title=clean(gap.title) or _title(corpus, gap.criterion_id),
+        category=gap.category,
+        category_title=CATEGORY_TITLES.get(gap.category, gap.category),
+        status=gap.status,
+        severity=gap.severity,
+        effort=gap.effort,
+        what_is_missing=_missing_text(gap, _gap_answers(gap, report), t),
+        why_it_matters=clean(why),
+        remediation=tuple(clean(step) for step in gap.remediation),
+        evidence=tuple(clean(e) for e in evidence),
+        iso27001=tuple((cid, corpus.iso_names.get(cid, "")) for cid in iso_ids),
+        passage=normalize(passage),
+        passage_source=source,
+        phase=item.phase,
+        start_week=item.start_week,
+        end_week=item.end_week,
+    )
+
+
+def _categories(report: Report) -> tuple[CategoryRow, ...]:
+    keys: list[str] = [c for c in CATEGORIES if c in report.category_scores]
+    keys += [c for c in report.category_scores if c not in keys]
+    rows = []
+    for key in keys:
+        score = round(float(report.category_scores[key]))
+        counts = {s: 0 for s in ("met", "partial", "missing", "unknown", "not_applicable")}
+        for result in report.criteria:
+            if result.category == key and result.status in counts:
+                counts[result.status] += 1
+        rows.append(
+            CategoryRow(
+                key, CATEGORY_TITLES.get(key, key), score, band(score), BAND_COLORS[band(score)], counts
+            )
+        )
+    return tuple(rows)
+
+
+def _estimate_text(estimate: plan.Estimate, report_type: str) -> tuple[str, ...]:
+    if estimate.open_gaps == 0:
+        return (say("estimate_none", prep=plan.AUDIT_PREP_WEEKS),)
+    counts = say(
+        "effort_counts",
+        s=estimate.effort_counts["S"],
+        m=estimate.effort_counts["M"],
+        l=estimate.effort_counts["L"],
+    )
+    months = f"{estimate.weeks_low / 4.33:.0f} to {estimate.weeks_high / 4.33:.0f}"
+    if months.split(" to ")[0] == months.split(" to ")[1]:
+        months = months.split(" to ")[0]
+    lines = [
+        say("estimate_type1", low=estimate.weeks_low, high=estimate.weeks_high, months=months, counts=counts)
+    ]
+    if report_type == "type2":
+        lines.append(say("estimate_type2", t2low=estimate.type2_weeks_low, t2high=estimate.type2_weeks_high))
+    lines.append(say("estimate_basis"))
+    return tuple(lines)
+
+
+def _target(report: Report, ordered: list[Gap]) -> tuple[plan.TargetPlan | None, tuple[str, ...]]:
+    if not report.target_date:
+        return None, ()
+    today = plan.parse_date(report.generated_on)
+    target = plan.parse_date(report.target_date)
+    if today is None or target is None:
+        return None, (say("target_invalid", value=clean(report.target_date)),)
+    not_operating = [c.criterion_id for c in report.criteria if c.operating is False]
+    tp = plan.target_plan(ordered, today, target, report.report_type, not_operating)
+    if report.report_type == "type2":
+        intro = say("target_intro_type2", target=target, window=tp.window_weeks, window_start=tp.window_start)
+    else:
+        intro = say("target_intro_type1", target=target, ready_by=tp.controls_ready_by)
+    verdict = (
+        say("target_realistic", needed=tp.weeks_needed, available=max(tp.weeks_available, 0))
+        if tp.realistic
+        else say(
+            "target_unrealistic",
+            needed=tp.weeks_needed,
+            available=max(tp.weeks_available, 0),
+            earliest=tp.earliest_target,
+        )
+    )
+    return tp, (intro, verdict)
+
+
+def _evidence(report: Report, corpus: Corpus) -> tuple[EvidenceItem, ...]:
+    items = []
+    for result in report.criteria:
+        if result.status != "met":
+            continue
+        try:
+            criterion = corpus.get(result.criterion_id)
+        except KeyError:
+            continue
+        items.append(EvidenceItem(result.criterion_id, criterion.title, criterion.auditor_evidence))
+    return tuple(items)
+
+
+def _answers(answers: tuple[AnswerRecord, ...]) -> tuple[AnswerView, ...]:
+    return tuple(
+        AnswerView(
+            number=index,
+            question_id=clean(a.question_id),
+            question=normalize(clean(a.question_text)),
+            answer=normalize(clean(a.answer)),
+            label=clean(a.label).replace("_", " "),
+            confidence=round(max(0.0, min(1.0, float(a.confidence))) * 100),
+            source=clean(a.source),
+            criteria=tuple(clean(c) for c in a.criteria),
+        )
+        for index, a in enumerate(answers, start=1)
+    )
+
+
+def build_view(
+    report: Report, passages: Mapping[str, Hit] | None = None, corpus: Corpus | None = None
+) -> ReportView:
+    """Work out the report's whole content from ``report``; ``passages`` maps criterion ID to a Hit."""
+    corpus = corpus or default_corpus()
+    passages = passages or {}
+    t = strings()
+    order = _order(corpus)
+    ordered = plan.prioritize(report.gaps, lambda cid: (order.get(cid, 10**6), cid))
+    planned = plan.schedule(ordered, plan.EFFORT_WEEKS_HIGH)
+    gaps = tuple(_gap_view(item, report, corpus, passages, t) for item in planned)
+    phases = tuple(
+        (key, t[f"phase_{key}"], tuple(g for g in gaps if g.phase == key)) for key, _ in plan.PHASES
+    )
+    estimate = plan.estimate(ordered)
+    target, target_text = _target(report, ordered)
+    categories = _categories(report)
+    overall = round(float(report.overall))
+    scope_titles = tuple(CATEGORY_TITLES.get(c, c) for c in report.scope)
+    summary = say(
+        "summary_intro",
+        overall=overall,
+        band=t[f"band_{band(overall)}"].lower(),
+        categories=", ".join(scope_titles) or "no categories",
+        open_gaps=len(gaps),
+        type1=round(float(report.type1_readiness)),
+        type2=round(float(report.type2_readiness)),
+    )
+    not_assessed = tuple((cid, _title(corpus, cid)) for cid in report.not_assessed)
+    if report.finished:
+        partial = ""
+    elif not_assessed:
+        partial = say("partial_notice", count=len(not_assessed))
+    else:
+        partial = say("partial_notice_none")
+    subservices = tuple(
+        SubserviceView(
+            clean(s.name),
+            clean(s.role),
+            tuple((cid, _title(corpus, cid)) for cid in s.criteria),
+            tuple(clean(c) for c in s.complementary_controls),
+        )
+        for s in report.subservices
+    )
+    return ReportView(
+        session_name=normalize(clean(report.session_name)).strip() or "Untitled session",
+        generated_on=clean(report.generated_on),
+        scope=scope_titles,
+        report_type=report.report_type,
+        report_type_name=t[f"{report.report_type}_name"],
+        finished=report.finished,
+        partial_notice=partial,
+        questions_asked=report.questions_asked or len(report.answers),
+        overall=overall,
+        overall_band=band(overall),
+        type1=round(float(report.type1_readiness)),
+        type2=round(float(report.type2_readiness)),
+        categories=categories,
+        summary=summary,
+        estimate_text=_estimate_text(estimate, report.report_type),
+        estimate=estimate,
+        gaps=gaps,
+        phases=phases,
+        target_text=target_text,
+        target=target,
+        subservices=subservices,
+        evidence=_evidence(report, corpus),
+        not_assessed=not_assessed,
+        answers=_answers(report.answers),
+        t=t,
+    )
+
+
+def as_plain(value: Any) -> Any:
+    """Dates and tuples in view objects turned into JSON-ready values."""
+    if isinstance(value, tuple | list):
+        return [as_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): as_plain(v) for k, v in value.items()}
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
