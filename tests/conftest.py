@@ -5,8 +5,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from knowledge.retriever import Retriever
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -17,3 +21,19 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 def session_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """A data directory shared by the whole test session (holds the real index)."""
     yield tmp_path_factory.mktemp("soc2-data")
+
+
+@pytest.fixture(scope="session")
+def retriever(session_data_dir: Path) -> Retriever:
+    """A real Retriever over the packaged corpus; its Chroma index is built once per test session."""
+    from knowledge import Retriever
+
+    return Retriever.load(session_data_dir, progress=False)
+
+
+@pytest.fixture(scope="session")
+def interpret_model() -> None:
+    """Load the embedding model and the interpretation prototypes once per test session."""
+    from assessment.interpret_semantic import warm_up
+
+    warm_up()
