@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from knowledge.models import Criterion, CriteriaFile
+from knowledge.models import CriteriaFile, Criterion
 
 CRITERIA_DIR = Path(__file__).parent / "criteria"
 ISO_NAMES_FILE = Path(__file__).parent / "iso27001_annex_a.yaml"

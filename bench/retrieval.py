@@ -1,0 +1,103 @@
+"""Retrieval benchmark: quality on the dev set, index build and load times, search latency.
+
+Run: ``.venv/bin/python bench/retrieval.py`` (prints figures; nothing is asserted).
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from knowledge import Retriever
+
+DEV_SET = Path(__file__).resolve().parent.parent / "tests" / "data" / "retrieval_dev.jsonl"
+
+_CHILD = r"""
+import json, sys, time
+from knowledge.settings import enforce_offline_env
+enforce_offline_env()
+started = time.perf_counter()
+from knowledge import Retriever
+from knowledge.embeddings import load_embeddings
+imported = time.perf_counter()
+if sys.argv[2] == "cold":
+    load_embeddings().embed_query("warm up")  # so the build time excludes loading the model
+    model_loaded = time.perf_counter()
+else:
+    model_loaded = imported
+Retriever.load(sys.argv[1], progress=False)
+done = time.perf_counter()
+timings = {"import_s": imported - started, "model_s": model_loaded - imported, "load_s": done - model_loaded}
+print(json.dumps(timings))
+"""
+
+
+def _child(data_dir: Path, mode: str) -> dict[str, float]:
+    """Run ``Retriever.load`` in a fresh interpreter and return its timings."""
+    out = subprocess.run(
+        [sys.executable, "-c", _CHILD, str(data_dir), mode], check=True, capture_output=True, text=True
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def _quality(retriever: Retriever, cases: list[dict[str, Any]]) -> dict[str, float]:
+    hit1 = recall5 = mrr = 0.0
+    for case in cases:
+        relevant = set(case["relevant"])
+        ids = [h.criterion_id for h in retriever.search(str(case["query"]), k=10)]
+        hit1 += 1.0 if ids and ids[0] in relevant else 0.0
+        recall5 += len(relevant & set(ids[:5])) / len(relevant)
+        mrr += next((1.0 / (rank + 1) for rank, cid in enumerate(ids) if cid in relevant), 0.0)
+    n = len(cases)
+    return {"recall@1": hit1 / n, "recall@5": recall5 / n, "mrr": mrr / n}
+
+
+def _percentiles(samples_ms: list[float]) -> str:
+    p95 = statistics.quantiles(samples_ms, n=20)[18]
+    return f"p50={statistics.median(samples_ms):.1f} ms p95={p95:.1f} ms"
+
+
+def main() -> None:
+    """Print all figures."""
+    cases = [json.loads(line) for line in DEV_SET.read_text(encoding="utf-8").splitlines() if line.strip()]
+    with tempfile.TemporaryDirectory(prefix="soc2-bench-") as tmp:
+        data_dir = Path(tmp)
+        cold = _child(data_dir, "cold")
+        warm = _child(data_dir, "warm")
+        print(f"cold index build (model already loaded): {cold['load_s']:.2f} s")
+        print(
+            f"warm Retriever.load() incl. model load: {warm['load_s']:.2f} s "
+            f"(+ {warm['import_s']:.2f} s importing libraries)"
+        )
+
+        from knowledge import Retriever  # imported late so the subprocess timings above are cold
+
+        retriever = Retriever.load(data_dir, progress=False)
+        quality = _quality(retriever, cases)
+        print(f"dev set ({len(cases)} queries): " + ", ".join(f"{k}={v:.3f}" for k, v in quality.items()))
+
+        fresh = Retriever.load(data_dir, progress=False)  # empty query-embedding cache
+        fresh.search("warm up", k=5)
+        latencies = []
+        for case in cases:
+            start = time.perf_counter()
+            fresh.search(str(case["query"]), k=5)
+            latencies.append((time.perf_counter() - start) * 1000)
+        print(f"search latency, uncached queries: {_percentiles(latencies)}")
+        repeated = []
+        for case in cases:
+            start = time.perf_counter()
+            fresh.search(str(case["query"]), k=5)
+            repeated.append((time.perf_counter() - start) * 1000)
+        print(f"search latency, repeated queries: {_percentiles(repeated)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,287 @@
+"""Hybrid retrieval over the criteria: dense (Chroma + MiniLM) fused with lexical BM25, plus ID lookup."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from langchain_chroma import Chroma
+from langchain_core.documents import Document
+from langchain_core.embeddings import Embeddings
+
+from knowledge.corpus import Corpus, default_corpus
+from knowledge.documents import build_documents, documents_fingerprint, overview_text
+from knowledge.embeddings import load_embeddings, model_fingerprint
+from knowledge.ids import find_ids
+from knowledge.index import open_local_index, open_remote_index
+from knowledge.lexical import LexicalIndex, Synonyms, default_synonyms
+from knowledge.models import CATEGORIES, Criterion, Hit
+from knowledge.official import OfficialCriteria, load_official
+from knowledge.settings import Settings, enforce_offline_env
+
+MAX_QUERY_CHARS = 1000
+# How many dense neighbours to fetch: enough to rank every criterion that could make the top k.
+_DENSE_CANDIDATES = 120
+# Weight of the dense similarity against the normalised BM25 score (measured on the dev set).
+DENSE_WEIGHT = 0.6
+_ID_SCORE = 2.0
+_CACHE_SIZE = 512
+
+# Fast tokenizers raise "Already borrowed" when one tokenizer is used from two threads at once,
+# and the model is shared process-wide, so query encoding is serialised by a process-wide lock.
+_ENCODE_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _one_torch_thread() -> Iterator[None]:
+    """Encode one short query on a single thread: on a busy 2-core machine, intra-op threads fight
+    other processes and a query takes 5-10x longer (measured in bench/retrieval.py)."""
+    threads = torch.get_num_threads()
+    if threads > 1:
+        torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        if threads > 1:
+            torch.set_num_threads(threads)
+
+
+@dataclass(frozen=True)
+class _Scored:
+    criterion_id: str
+    score: float
+    doc_index: int
+
+
+class Retriever:
+    """Search the criteria by free text or by ID. Read-only after ``load``; safe to share across threads."""
+
+    def __init__(
+        self,
+        corpus: Corpus,
+        documents: Sequence[Document],
+        store: Chroma,
+        embeddings: Embeddings,
+        official: OfficialCriteria | None = None,
+        synonyms: Synonyms | None = None,
+        data_dir: Path | None = None,
+    ) -> None:
+        self._corpus = corpus
+        self._docs = tuple(documents)
+        self._store = store
+        self._embeddings = embeddings
+        self._official = official.texts() if official is not None else {}
+        self._lexical = LexicalIndex([d.page_content for d in self._docs], synonyms or default_synonyms())
+        self._position = {str(d.id): i for i, d in enumerate(self._docs)}
+        self._doc_criterion = np.array([d.metadata["criterion_id"] for d in self._docs])
+        self._doc_category = np.array([d.metadata["category"] for d in self._docs])
+        self._cache: OrderedDict[str, tuple[float, ...]] = OrderedDict()
+        self._cache_lock = threading.Lock()
+        self.data_dir = data_dir
+
+    @classmethod
+    def load(
+        cls,
+        data_dir: Path | str | None = None,
+        *,
+        rebuild: bool = False,
+        progress: bool = True,
+        corpus: Corpus | None = None,
+    ) -> Retriever:
+        """Open the persisted index under ``data_dir`` (default ``Settings().data_dir``), building it if
+        it is missing, stale (corpus, imported wording or model changed) or damaged."""
+        enforce_offline_env()
+        settings = Settings()
+        directory = Path(data_dir) if data_dir is not None else settings.data_dir
+        corpus = corpus or default_corpus()
+        official = load_official(directory)
+        documents = build_documents(corpus, official)
+        embeddings = load_embeddings()
+        model = model_fingerprint()
+        fingerprint = documents_fingerprint(documents, model)
+        if settings.chroma_url:
+            store = open_remote_index(
+                settings.chroma_url, documents, fingerprint, embeddings, rebuild=rebuild, progress=progress
+            )
+        else:
+            store = open_local_index(
+                directory, documents, fingerprint, embeddings, model=model, rebuild=rebuild, progress=progress
+            )
+        return cls(corpus, documents, store, embeddings, official, data_dir=directory)
+
+    @property
+    def corpus(self) -> Corpus:
+        """The plain-language corpus this retriever searches."""
+        return self._corpus
+
+    @property
+    def has_official(self) -> bool:
+        """True if official wording was imported and is searched too."""
+        return bool(self._official)
+
+    def criterion(self, criterion_id: str) -> Criterion:
+        """The criterion named by an ID in any common spelling ("cc 6.1"); a point-of-focus ID gives its
+        criterion. ``KeyError`` if there is no such criterion."""
+        mentions = find_ids(criterion_id)
+        if not mentions:
+            raise KeyError(criterion_id)
+        return self._corpus.get(mentions[0].criterion_id)
+
+    def official_text(self, item_id: str) -> str | None:
+        """The imported official wording of a criterion or point of focus, if any."""
+        return self._official.get(item_id)
+
+    def passage(self, item_id: str) -> str:
+        """Our passage for a criterion (its overview) or a point of focus, followed by the official
+        wording when it was imported. ``KeyError`` if the ID is unknown."""
+        mentions = find_ids(item_id)
+        if not mentions:
+            raise KeyError(item_id)
+        mention = mentions[0]
+        criterion = self._corpus.get(mention.criterion_id)
+        text = overview_text(criterion)
+        if mention.point_id:
+            doc = (
+                self._docs[self._position[f"{mention.point_id}#point"]]
+                if self._has_point(mention.point_id)
+                else None
+            )
+            if doc is None:
+                raise KeyError(item_id)
+            text = doc.page_content
+        official = self._official.get(mention.id)
+        return f"{text}\n\nOfficial wording: {official}" if official else text
+
+    def _has_point(self, point_id: str) -> bool:
+        return f"{point_id}#point" in self._position
+
+    def search(self, query: str, k: int = 5, categories: Iterable[str] | None = None) -> list[Hit]:
+        """The ``k`` criteria best matching ``query``, one hit per criterion, best first.
+
+        An ID in the query ("CC6.1", "cc 6.1", "cc6.1.3") puts that criterion first. ``categories``
+        keeps only criteria of those categories. An empty query is a ``ValueError``; a very long one
+        is truncated.
+        """
+        if not isinstance(query, str) or not query.strip():
+            raise ValueError("search query is empty: type a few words or a criterion ID such as CC6.1")
+        if k < 1:
+            raise ValueError(f"k must be at least 1, got {k}")
+        allowed = self._check_categories(categories)
+        if allowed is not None and not allowed:
+            return []
+        query = query.strip()[:MAX_QUERY_CHARS]
+        hits = self._id_hits(query, allowed)
+        if len(hits) >= k:
+            return hits[:k]
+        taken = {h.criterion_id for h in hits}
+        text = query
+        if hits:  # "what does CC6.1 mean?": rank the rest by the named criteria's own meaning
+            text = " ".join(self._corpus.get(h.criterion_id).title for h in hits) + " " + query
+        for scored in self._rank(text, allowed):
+            if scored.criterion_id in taken:
+                continue
+            hits.append(self._hit(scored))
+            taken.add(scored.criterion_id)
+            if len(hits) == k:
+                break
+        return hits
+
+    def _check_categories(self, categories: Iterable[str] | None) -> frozenset[str] | None:
+        if categories is None:
+            return None
+        if isinstance(categories, str):
+            categories = [categories]
+        chosen = frozenset(categories)
+        unknown = sorted(chosen - set(CATEGORIES))
+        if unknown:
+            raise ValueError(f"unknown categories {', '.join(unknown)}; use some of {', '.join(CATEGORIES)}")
+        return chosen
+
+    def _id_hits(self, query: str, allowed: frozenset[str] | None) -> list[Hit]:
+        hits: list[Hit] = []
+        for position, mention in enumerate(find_ids(query)):
+            if mention.criterion_id not in self._corpus.ids:
+                continue
+            if mention.point_id and not self._has_point(mention.point_id):
+                continue
+            criterion = self._corpus.get(mention.criterion_id)
+            if allowed is not None and criterion.category not in allowed:
+                continue
+            if any(h.criterion_id == criterion.id for h in hits):
+                continue
+            official = mention.id in self._official
+            hits.append(
+                Hit(
+                    criterion_id=criterion.id,
+                    score=_ID_SCORE - 0.01 * position,
+                    text=self.passage(mention.id),
+                    title=criterion.title,
+                    source="official" if official else "corpus",
+                    category=criterion.category,
+                )
+            )
+        return hits
+
+    def _embed(self, text: str) -> tuple[float, ...]:
+        with self._cache_lock:
+            cached = self._cache.get(text)
+            if cached is not None:
+                self._cache.move_to_end(text)
+                return cached
+        with _ENCODE_LOCK, _one_torch_thread():
+            vector = tuple(self._embeddings.embed_query(text))
+        with self._cache_lock:
+            self._cache[text] = vector
+            if len(self._cache) > _CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return vector
+
+    def _dense_scores(self, text: str, allowed: frozenset[str] | None) -> np.ndarray:
+        """Cosine similarity per document (0 for documents beyond the dense candidates)."""
+        # Chroma's where-filter syntax is richer than langchain-chroma's annotation admits.
+        where: Any = {"category": {"$in": sorted(allowed)}} if allowed is not None else None
+        found = self._store.similarity_search_by_vector_with_relevance_scores(
+            list(self._embed(text)), k=min(_DENSE_CANDIDATES, len(self._docs)), filter=where
+        )
+        scores = np.zeros(len(self._docs), dtype=np.float32)
+        for doc, distance in found:
+            index = self._position.get(str(doc.id))
+            if index is not None:
+                scores[index] = 1.0 - float(distance)
+        return scores
+
+    def _rank(self, text: str, allowed: frozenset[str] | None) -> list[_Scored]:
+        prepared = self._lexical.query_text(text)
+        dense = self._dense_scores(prepared or text, allowed)
+        lexical = self._lexical.scores(prepared)
+        top = float(lexical.max()) if lexical.size else 0.0
+        lexical_norm = lexical / top if top > 0 else lexical
+        combined = DENSE_WEIGHT * dense + (1.0 - DENSE_WEIGHT) * lexical_norm
+        if allowed is not None:
+            combined = np.where(np.isin(self._doc_category, sorted(allowed)), combined, -np.inf)
+        best: dict[str, _Scored] = {}
+        for index in np.argsort(-combined, kind="stable"):
+            if not np.isfinite(combined[index]):
+                break
+            criterion_id = str(self._doc_criterion[index])
+            if criterion_id not in best:
+                best[criterion_id] = _Scored(criterion_id, float(combined[index]), int(index))
+        return list(best.values())
+
+    def _hit(self, scored: _Scored) -> Hit:
+        doc = self._docs[scored.doc_index]
+        return Hit(
+            criterion_id=scored.criterion_id,
+            score=round(scored.score, 6),
+            text=doc.page_content,
+            title=str(doc.metadata["title"]),
+            source=str(doc.metadata["source"]),
+            category=str(doc.metadata["category"]),
+        )
