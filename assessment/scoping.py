@@ -404,7 +404,11 @@ def _ordered(categories: set[str] | tuple[str, ...]) -> tuple[str, ...]:
 
 
 def validate_scope(scope: object) -> tuple[str, ...]:
-    """Normalise a given scope; ``ValueError`` naming unknown categories. Security is always in."""
+    """Normalise an explicitly given scope; ``ValueError`` naming unknown categories.
+
+    An explicit scope is honoured as given (the caller decided, e.g. re-assessing one category);
+    the recommendation made after the scoping questions always includes Security.
+    """
     if isinstance(scope, str):
         scope = [part for part in re.split(r"[,\s]+", scope) if part]
     if not isinstance(scope, (set, frozenset, list, tuple)):
@@ -413,7 +417,9 @@ def validate_scope(scope: object) -> tuple[str, ...]:
     unknown = sorted({n for n in names if n not in CATEGORIES})
     if unknown:
         raise ValueError(f"unknown category {', '.join(unknown)}; choose from {', '.join(CATEGORIES)}")
-    return _ordered({"security", *names})
+    if not names:
+        raise ValueError(f"scope is empty; choose at least one of {', '.join(CATEGORIES)}")
+    return _ordered(set(names))
 
 
 def scope_titles(scope: tuple[str, ...]) -> str:

@@ -42,6 +42,10 @@ def model_fingerprint() -> str:
 def load_embeddings() -> HuggingFaceEmbeddings:
     """Load the embedding model once per process (it is read-only and thread-safe to share)."""
     enforce_offline_env()
+    # transformers draws a "Loading weights" progress bar on every load; it is noise for users.
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()
     with _load_lock:
         return HuggingFaceEmbeddings(
             model_name=str(model_path()),
