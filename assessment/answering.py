@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assessment import asking, flow, intents
 from assessment.carveout import carve_out_candidates, parse_carve_answer
@@ -26,12 +26,16 @@ from assessment.scoping import (
 from assessment.session import SessionState, new_event
 from assessment.templates import render_message
 
+if TYPE_CHECKING:
+    from assessment.llm.engine import InterviewLLM
+
 
 class AnswerHandlers:
     """Answer handling shared by ``Interview``; the hooks below are provided by the facade."""
 
     _state: SessionState
     _ctx: Context
+    _llm: InterviewLLM | None  # the optional LLM mode; None offline
 
     def _record(self, event: dict[str, Any]) -> None:
         raise NotImplementedError
@@ -52,6 +56,13 @@ class AnswerHandlers:
         if intents.is_side_question(understood_text, understood):
             return self._side(understood_text, question)
         pending = self._state.pending
+        # The optional LLM may propose a label when the offline reading is unsure; after a
+        # clarifying question it reads both replies together. It never sees or sets a score.
+        asked = asking.build_question(self._ctx, slot, d) if pending is not None else question
+        context = f"{pending['text']}\n{understood_text}" if pending is not None else understood_text
+        if self._llm is not None:
+            understood, llm_notice = self._llm.read_answer(context, asked, understood)
+            notice = _join(notice, llm_notice) if llm_notice else notice
         guessed = False
         if pending is None and needs_clarification(understood):
             if flow.may_clarify(d, self._state, self._ctx, mandatory=slot.kind == "scored"):

@@ -113,7 +113,9 @@ def clarify_question(original: Question) -> Question:
     options = (
         original.options if original.kind in ("scoping", "scope_confirm", "carve_out") else DEFAULT_OPTIONS
     )
-    return replace(original, id=f"{original.id}:clarify", text=text, options=options, kind="clarify")
+    return replace(
+        original, id=f"{original.id}:clarify", text=text, options=options, kind="clarify", display_text=text
+    )
 
 
 # --- answering ---------------------------------------------------------------------------

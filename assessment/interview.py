@@ -10,7 +10,7 @@ import threading
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assessment import asking, flow, intents
 from assessment.answering import AnswerHandlers
@@ -30,6 +30,9 @@ from assessment.templates import render_message
 from knowledge.corpus import Corpus, default_corpus
 from knowledge.models import CATEGORY_TITLES
 from knowledge.settings import load_settings
+
+if TYPE_CHECKING:
+    from assessment.llm.engine import InterviewLLM
 
 
 class Interview(AnswerHandlers):
@@ -61,7 +64,12 @@ class Interview(AnswerHandlers):
         self._ctx = Context.build(bank or default_bank(), corpus or default_corpus())
         self._state = state
         self.retriever = retriever
-        self.llm = llm  # kept for the optional LLM mode; scores never depend on it
+        self.llm = llm  # the optional chat model as given; scores never depend on it
+        self._llm: InterviewLLM | None = None
+        if llm is not None:  # imported only then: offline mode never loads LangChain
+            from assessment.llm.engine import InterviewLLM
+
+            self._llm = InterviewLLM.wrap(llm)
         self._lock = threading.RLock()
         self._max_chars = load_settings().max_answer_chars
 
@@ -141,6 +149,11 @@ class Interview(AnswerHandlers):
             return tuple((t["role"], t["text"]) for t in self._state.transcript)
 
     @property
+    def llm_mode(self) -> str:
+        """``"Offline mode"`` or ``"LLM: provider:model"``, for a status line."""
+        return "Offline mode" if self._llm is None else self._llm.mode
+
+    @property
     def finished(self) -> bool:
         """True when no question is left."""
         with self._lock:
@@ -155,9 +168,21 @@ class Interview(AnswerHandlers):
             if question is not None and slot is not None:
                 key = f"{question.id}|{len(self._state.events)}"
                 if self._state.presented != key:
+                    if self._llm is not None:
+                        self._llm.phrase(key, question, self.transcript)
                     self._state.presented = key
-                    self._say("assistant", question.text)
+                    question = self._shown(question)
+                    self._say("assistant", question.display_text)
+                else:
+                    question = self._shown(question)
             return question
+
+    def _shown(self, question: Question) -> Question:
+        """``question`` with the LLM's wording as ``display_text`` when it has one (text unchanged)."""
+        if self._llm is None:
+            return question
+        phrased = self._llm.phrased(f"{question.id}|{len(self._state.events)}")
+        return replace(question, display_text=phrased) if phrased else question
 
     def _current(self, d: Derived | None = None) -> tuple[Slot | None, Question | None]:
         d = d or flow.derive(self._state)
@@ -290,7 +315,7 @@ class Interview(AnswerHandlers):
         """Per in-scope category answered/total and running score, plus overall progress."""
         with self._lock:
             d = flow.derive(self._state)
-            report = self.report()
+            report = self._report()
             categories = {}
             for category in flow.planning_scope(d):
                 answered, skipped, total = flow.category_counts(d, self._ctx, category)
@@ -326,16 +351,32 @@ class Interview(AnswerHandlers):
 
     def _side(self, text: str, question: Question | None) -> Reply:
         retriever = self.retriever
-        answer = intents.answer_side_question(text, retriever, self._ctx.corpus)
-        message = answer.message
+        grounded, notice = None, None
+        if self._llm is not None:
+            grounded, notice = self._llm.side_question(text, retriever, self._ctx.corpus)
+        if grounded is not None:
+            message, citations = grounded.message, grounded.citations
+        else:
+            answer = intents.answer_side_question(text, retriever, self._ctx.corpus)
+            message, citations = answer.message, answer.citations
         if question is not None:
-            message += "\n\n" + render_message("side_back_to_question", question=question.text)
-        return Reply(message, None, "side_question", None, answer.citations)
+            shown = self._shown(question).display_text
+            message += "\n\n" + render_message("side_back_to_question", question=shown)
+        return Reply(message, None, "side_question", notice, citations)
 
     # --- report ------------------------------------------------------------------------------
 
     def report(self) -> Report:
-        """The readiness report so far (unanswered criteria are unknown and listed as not assessed)."""
+        """The readiness report so far (unanswered criteria are unknown and listed as not assessed).
+
+        With an LLM, ``summary_narrative`` holds its executive-summary prose; the figures are the
+        same as offline.
+        """
+        with self._lock:
+            report = self._report()
+            return report if self._llm is None else self._llm.with_narrative(report)
+
+    def _report(self) -> Report:
         with self._lock:
             d = flow.derive(self._state)
             finished = self._current(d)[1] is None

@@ -1,7 +1,9 @@
 """``soc2-ready interview``: the interview as a terminal chat (rich), scriptable with --answers.
 
 Quick replies are shown numbered; typing the number picks one. Ctrl-C or end of input saves the
-session (to --save, else ``soc2-session.json``) before exiting, so nothing typed is lost.
+session (to --save, else ``soc2-session.json``) before exiting, so nothing typed is lost. With
+``SOC2_READY_LLM`` set (and not ``--offline``) the optional LLM mode is used; the first line says
+which mode is active.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from rich.table import Table
 from assessment.interview import Interview
 from assessment.models import Question, Report
 from knowledge.models import CATEGORY_TITLES
+from knowledge.settings import load_settings
 
 DEFAULT_SAVE = "soc2-session.json"
 
@@ -32,6 +35,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--answers", type=Path, default=None, help="JSONL file of scripted answers")
     parser.add_argument("--save", type=Path, default=None, help="where to save the session JSON")
     parser.add_argument("--resume", type=Path, default=None, help="continue a saved session JSON")
+    parser.add_argument("--offline", action="store_true", help="ignore SOC2_READY_LLM and stay offline")
     parser.set_defaults(handler=run)
 
 
@@ -54,6 +58,21 @@ def read_answers(path: Path) -> list[str]:
     return answers
 
 
+def configured_llm(offline: bool = False) -> tuple[Any, str | None]:
+    """The ``LLMAssist`` for ``SOC2_READY_LLM`` (None: offline) and, if it is unusable, why."""
+    if offline:
+        return None, None
+    settings = load_settings()
+    if not (settings.llm or "").strip():
+        return None, None  # offline: LangChain is never imported
+    from assessment.llm import LLMAssist, LLMConfigError
+
+    try:
+        return LLMAssist.from_settings(settings), None
+    except LLMConfigError as exc:
+        return None, f"{exc}; continuing in offline mode"
+
+
 def save_session(interview: Interview, path: Path) -> None:
     """Write the session atomically (a partial file never replaces a good one)."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -66,7 +85,7 @@ def save_session(interview: Interview, path: Path) -> None:
 
 def _show_question(console: Console, question: Question) -> None:
     console.print()
-    console.print(f"[bold cyan]?[/] {escape(question.text)}")
+    console.print(f"[bold cyan]?[/] {escape(question.display_text)}")
     if question.options:
         choices = "  ".join(f"[dim]{i}.[/] {escape(o)}" for i, o in enumerate(question.options, start=1))
         console.print(f"   {choices}")
@@ -109,11 +128,15 @@ def run(args: argparse.Namespace) -> int:
     """Run the chat; returns the exit code (130 after Ctrl-C, once the session is saved)."""
     console = Console(highlight=False)
     scope = [part for part in args.scope.split(",") if part.strip()] if args.scope else None
+    llm, problem = configured_llm(getattr(args, "offline", False))
     if args.resume:
         data = json.loads(args.resume.read_text(encoding="utf-8"))
-        interview = Interview.from_dict(data)
+        interview = Interview.from_dict(data, llm=llm)
     else:
-        interview = Interview(scope=scope)
+        interview = Interview(scope=scope, llm=llm)
+    if problem:
+        console.print(f"[yellow]{escape(problem)}[/]")
+    console.print(f"[dim]Mode: {escape(interview.llm_mode)}[/]")
     save_path: Path = args.save or args.resume or Path(DEFAULT_SAVE)
     scripted = read_answers(args.answers) if args.answers else []
     interactive = args.answers is None or console.is_terminal

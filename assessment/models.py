@@ -45,6 +45,13 @@ class Question:
     why: str = ""
     kind: QuestionKind = "scored"
     help: str = ""  # plain explanation of any jargon in the question
+    # How a chat shows the question: the optional LLM's conversational rewording, else ``text``.
+    # ``text`` always keeps the engine's wording, which is what the answer is scored against.
+    display_text: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.display_text:
+            object.__setattr__(self, "display_text", self.text)
 
 
 @dataclass(frozen=True)
@@ -137,6 +144,9 @@ class Report:
     profile: dict[str, Any] = field(default_factory=dict)  # scoping answers
     target_date: str | None = None  # ISO date of the planned audit, if given
     questions_asked: int = 0
+    # Executive-summary prose written by the optional LLM from the figures above (None offline).
+    # It never changes a figure; the renderers show it next to the computed summary.
+    summary_narrative: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict of every field."""

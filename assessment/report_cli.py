@@ -29,11 +29,20 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="do not open the knowledge index for imported official wording (use our own summaries)",
     )
+    parser.add_argument(
+        "--offline",
+        action="store_true",
+        help="ignore SOC2_READY_LLM: no language-model narrative in the executive summary",
+    )
     parser.set_defaults(handler=run)
 
 
-def load_session_report(path: Path) -> Report:
-    """The report of the interview saved in ``path``; ``ValueError`` with a clear message if it is bad."""
+def load_session_report(path: Path, llm: Any = None) -> Report:
+    """The report of the interview saved in ``path``; ``ValueError`` with a clear message if it is bad.
+
+    With ``llm`` (a chat model or ``LLMAssist``) the report carries its executive-summary narrative;
+    the figures are the same either way.
+    """
     try:
         raw = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
@@ -53,7 +62,7 @@ def load_session_report(path: Path) -> Report:
     except ImportError as exc:  # pragma: no cover - only while the engine is being written
         raise ValueError(f"cannot load sessions: the interview engine is unavailable ({exc})") from exc
     try:
-        interview = Interview.from_dict(data)
+        interview = Interview.from_dict(data, llm=llm)
     except ValueError as exc:
         raise ValueError(f"{path}: not a valid session: {exc}") from exc
     except (KeyError, TypeError, AttributeError) as exc:
@@ -79,14 +88,23 @@ def index_passages(report: Report, data_dir: str | None) -> dict[str, Hit]:
 
 def run(args: argparse.Namespace) -> int:
     """Render the report; exit 2 with a clear message on a bad session file or output path."""
+    from assessment.interview_cli import configured_llm
     from assessment.report import FORMATS, render
 
     session = Path(args.session)
+    llm, problem = configured_llm(getattr(args, "offline", False))
+    if problem:
+        print(f"warning: {problem}", file=sys.stderr)
     try:
-        report = load_session_report(session)
+        report = load_session_report(session, llm)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if llm is not None:
+        from assessment.llm import describe_mode
+
+        state = "written" if report.summary_narrative else "not written (offline summary only)"
+        print(f"{describe_mode(llm)}: executive-summary narrative {state}", file=sys.stderr)
     passages = {} if args.no_index else index_passages(report, getattr(args, "data_dir", None))
     content = render(report, args.fmt, passages)
     data = content.encode("utf-8") if isinstance(content, str) else content

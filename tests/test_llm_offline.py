@@ -103,5 +103,8 @@ def test_interview_without_llm_makes_no_network_call(no_network: list[Any]) -> N
         if question is None:
             break
         reply = iv.answer(question.options[0] if question.options else "yes")
-        assert reply.message
+        assert reply.message and reply.notice is None
+        assert question.display_text == question.text  # nobody rewords questions offline
+    assert iv.llm_mode == "Offline mode"
+    assert iv.report().summary_narrative is None
     assert no_network == []

@@ -142,6 +142,10 @@ class ReportView:
     not_assessed: tuple[tuple[str, str], ...]
     answers: tuple[AnswerView, ...]
     t: Mapping[str, str]
+    # ``summary`` above is the computed sentence plus, when an LLM wrote one, the narrative below;
+    # templates that lay them out separately use these two.
+    summary_figures: str = ""
+    narrative: tuple[str, ...] = ()  # paragraphs written by the optional LLM from the figures
 
     @property
     def top_gaps(self) -> tuple[GapView, ...]:
@@ -318,6 +322,14 @@ def _answers(answers: tuple[AnswerRecord, ...]) -> tuple[AnswerView, ...]:
     )
 
 
+def narrative_paragraphs(text: str | None) -> tuple[str, ...]:
+    """The LLM's executive-summary prose as clean paragraphs (blank lines separate them)."""
+    if not text:
+        return ()
+    paragraphs = [one_line(part) for part in clean(text).split("\n\n")]
+    return tuple(p for p in paragraphs if p)
+
+
 def build_view(
     report: Report, passages: Mapping[str, Hit] | None = None, corpus: Corpus | None = None
 ) -> ReportView:
@@ -346,6 +358,10 @@ def build_view(
         type1=round(float(report.type1_readiness)),
         type2=round(float(report.type2_readiness)),
     )
+    narrative = narrative_paragraphs(report.summary_narrative)
+    full_summary = summary
+    if narrative:
+        full_summary = "\n\n".join((summary, say("narrative_label"), *narrative))
     not_assessed = tuple((cid, _title(corpus, cid)) for cid in report.not_assessed)
     if report.finished:
         partial = ""
@@ -376,7 +392,7 @@ def build_view(
         type1=round(float(report.type1_readiness)),
         type2=round(float(report.type2_readiness)),
         categories=categories,
-        summary=summary,
+        summary=full_summary,
         estimate_text=_estimate_text(estimate, report.report_type),
         estimate=estimate,
         gaps=gaps,
@@ -388,6 +404,8 @@ def build_view(
         not_assessed=not_assessed,
         answers=_answers(report.answers),
         t=t,
+        summary_figures=summary,
+        narrative=narrative,
     )
 
 
