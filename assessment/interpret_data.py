@@ -51,6 +51,13 @@ class _Cues(BaseModel):
     negative_sense: tuple[str, ...] = Field(min_length=1)
     conclusion: tuple[str, ...] = Field(min_length=1)
     contrast: tuple[str, ...] = Field(min_length=1)
+    hedged: tuple[str, ...] = Field(min_length=1)
+    lapsed: tuple[str, ...] = Field(min_length=1)
+    bad_practice: tuple[str, ...] = Field(min_length=1)
+    one_off: tuple[str, ...] = Field(min_length=1)
+    limitation: tuple[str, ...] = Field(min_length=1)
+    current_state: tuple[str, ...] = Field(min_length=1)
+    topic: tuple[str, ...] = Field(min_length=1)
 
     @field_validator("*")
     @classmethod

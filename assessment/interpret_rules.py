@@ -12,6 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from assessment.interpret_data import InterpretData, load_data, normalize
+from assessment.interpret_fuzzy import fuzzy_phrase, fuzzy_word
+from assessment.interpret_patterns import caveat_weight, coverage_label, is_topical, scoped_yes, stale_one_off
 from assessment.models import LABELS, Label
 from assessment.vendors import mentioned_vendors
 
@@ -27,10 +29,14 @@ W_DOUBLE_NEG = 2.5  # "we don't not do it", "never skip": a deliberate double ne
 W_TOOL = 1.5
 DECISIVE = 0.7  # rule confidence from which the embedding model is not consulted (see bench/interpret.py)
 QUESTION_BACK_CONFIDENCE = 0.4
+HEDGED_CEILING = 0.8  # "pretty sure we do": recorded, but never as certain as a plain yes
+OFF_TOPIC_CONFIDENCE = 0.35  # no cue and nothing about the question: the engine must clarify
 MAX_RULE_CHARS = 4000  # long answers: the decisive parts are the opening and the conclusion
 
 _CLAUSE_SPLIT = re.compile(r"[.;!?\n]+|,\s+|\s+[-–—]\s+|\s\(|\)\s")
 _TOKEN = re.compile(r"[\w'/%+.-]+|[^\w\s]", re.UNICODE)
+_FREQUENCY = frozenset({"usually", "often", "generally", "typically", "sometimes", "occasionally"})
+_COORDINATION = re.compile(r",|\b(?:and|or|nor|plus)\b")
 _CONTRAST = re.compile(r"\b(?:but|however|although|though|except that)\b")
 _INNER_SO = re.compile(r"(?<!\bor)\s(?:and )?so(?! far| that| many| much| long| to speak)[\s,]+(.+)$")
 _QUESTION_WORDS = frozenset(
@@ -104,53 +110,6 @@ def margin_confidence(evidence: dict[str, float]) -> tuple[Label, float]:
     return ranked[0], round(min(0.97, 0.5 + 0.5 * (1 - math.exp(-margin / 1.5))), 3)
 
 
-def _collapse_repeats(word: str) -> str:
-    return re.sub(r"(.)\1+", r"\1", word)
-
-
-def _osa(a: str, b: str, limit: int = 2) -> int:
-    """Edit distance with adjacent transpositions (optimal string alignment), capped at ``limit``+1."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        cur = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                cur[j] = min(cur[j], prev2[j - 2] + 1)
-        prev2, prev = prev, cur
-    return prev[-1]
-
-
-def fuzzy_word(word: str, data: InterpretData) -> tuple[Label, str] | None:
-    """The label of a misspelt reply word ("yess", "partialy", "defintely"), or None."""
-    if word in data.words:
-        return data.words[word], word
-    collapsed = _collapse_repeats(word)
-    for candidate in (collapsed, re.sub(r"(.)\1+", r"\1\1", word)):
-        if candidate in data.words:
-            return data.words[candidate], candidate
-    if not word.isalpha() or len(word) < 3:
-        return None
-    best: tuple[int, str] | None = None
-    for known in data.words:
-        if not known.isalpha() or abs(len(known) - len(word)) > 1:
-            continue
-        if len(word) == 3:  # three letters: only a swap ("yse"), anything else is too risky
-            if len(known) == 3 and sorted(known) == sorted(word) and _osa(word, known, 1) == 1:
-                best = (1, known)
-            continue
-        if len(known) < 4:
-            continue
-        dist = _osa(word, known, 1)
-        if dist <= 1 and (best is None or dist < best[0]):
-            best = (dist, known)
-    return (data.words[best[1]], best[1]) if best else None
-
-
 def _lead(text: str, data: InterpretData) -> tuple[Label, str, str] | None:
     """A leading reply word or phrase ("yes, ...", "nope we don't", "nah not yet") and the rest."""
     tokens = text.split(" ")
@@ -184,16 +143,38 @@ def _only_symbols(text: str, data: InterpretData) -> Label | None:
     return labels.pop() if len(labels) == 1 else None
 
 
+def _negations(part: str, data: InterpretData) -> int:
+    words = re.findall(r"[\w']+", part)
+    count = sum(
+        1 for w in words if w in data.negators or w.endswith("n't") or w.split("'")[0] in data.negators
+    )
+    return count + len(data.cue["negative_sense"].findall(part))
+
+
+def _coordinated(clause: str, data: InterpretData) -> list[str]:
+    """Split "no tests and no alerts" into its parts; "no way in without it or a key" stays whole."""
+    parts: list[str] = []
+    for piece in _COORDINATION.split(clause):
+        first = piece.split(" ", 2)[:2]
+        if parts and not any(w in data.negators for w in first):
+            parts[-1] += " " + piece
+        else:
+            parts.append(piece)
+    return parts
+
+
 def _clause_polarity(clause: str, data: InterpretData) -> int:
     """+1 affirmative, -1 negated, +2 double negation, 0 no content (even negations affirm)."""
     words = re.findall(r"[\w']+", clause)
     if not words:
         return 0
-    negations = sum(1 for w in words if w in data.negators or w.endswith("n't"))
-    negations += len(data.cue["negative_sense"].findall(clause))
-    if negations == 0:
+    # Parity is counted per coordinated part: "no tests and no alerts" is two negations, not a double one.
+    counts = [_negations(part, data) for part in _coordinated(clause, data)]
+    if not any(counts):
         return 1 if len(words) >= 2 else 0
-    return -1 if negations % 2 else 2
+    if any(c and c % 2 == 0 for c in counts):
+        return 2
+    return -1
 
 
 def _clauses(text: str) -> list[str]:
@@ -236,18 +217,21 @@ def apply_rules(answer: str, question: str = "") -> RuleResult:
         return RuleResult("unknown", 0.2, "empty answer")
     if text in data.quick:
         return RuleResult(data.quick[text], 1.0, "quick reply", {data.quick[text]: 9.0}, text)
-    if text in data.words:
-        return RuleResult(data.words[text], 0.95, f"reply word {text!r}", {data.words[text]: 9.0}, text)
+    word = (data.words[text], text) if text in data.words else fuzzy_phrase(text, data)
+    if word:
+        return RuleResult(word[0], 0.95, f"reply word {word[1]!r}", {word[0]: 9.0}, text)
     symbol = _only_symbols(text, data)
     if symbol:
         return RuleResult(symbol, 0.9, "emoji reply", {symbol: 9.0}, text)
 
     evidence: dict[str, float] = defaultdict(float)
     reasons: list[str] = []
+    cued: list[bool] = []  # whether any cue beyond plain clause polarity was found
 
-    def add(label: Label, weight: float, why: str) -> None:
+    def add(label: Label, weight: float, why: str, cue_found: bool = True) -> None:
         evidence[label] += weight
         reasons.append(why)
+        cued.append(cue_found)
 
     clauses = _clauses(text)
     conclusion = _conclusion(clauses, data)
@@ -260,14 +244,15 @@ def apply_rules(answer: str, question: str = "") -> RuleResult:
     body = text
     lead = _lead(text, data)
     if lead:
-        label, word, body = lead
+        label, word_, body = lead
         # An opening hedge ("partly, ...") is deliberate; it outweighs a plan or "not yet" that follows.
         weight = W_LEAD + 1.0 if label == "partial" else W_LEAD
         add(
             label,
-            weight if word == text.split(" ")[0] or " " in word else weight - 0.5,
-            f"opens with {word!r}",
+            weight if word_ == text.split(" ")[0] or " " in word_ else weight - 0.5,
+            f"opens with {word_!r}",
         )
+    lead_yes = bool(lead and lead[0] == "yes")
 
     cue = data.cue
     if cue["unknown"].search(text):
@@ -283,13 +268,40 @@ def apply_rules(answer: str, question: str = "") -> RuleResult:
         add("no", W_CUE, "describes a plan, not a current control")
     partial_hits = {m.group(0) for m in cue["partial"].finditer(body)}
     if partial_hits:
+        # "No, accounts usually linger": after an explicit no, a frequency word describes the gap.
+        habitual = lead and lead[0] == "no" and partial_hits <= _FREQUENCY
         add(
             "partial",
-            W_CUE + 0.5 * (len(partial_hits) - 1),
+            (W_CUE - 1.5) if habitual else W_CUE + 0.5 * (len(partial_hits) - 1),
             f"hedges ({', '.join(sorted(partial_hits))[:60]})",
         )
     if cue["not_applicable"].search(text):
         add("not_applicable", W_STRONG, "says it does not apply")
+    ceiling = 1.0
+    hedged = cue["hedged"].search(text)
+    if hedged:
+        # "Pretty sure we do": the answer is yes, said with less than full certainty.
+        negated = _clause_polarity(text[hedged.start() :].split(",")[0], data) < 0
+        add("no" if negated else "yes", W_CUE, "a hedged but clear answer")
+        ceiling = HEDGED_CEILING
+    closing = clauses[-1] if len(clauses) > 1 and not lead else ""
+    if data.words.get(closing) in ("yes", "no") and closing not in data.fillers:
+        add(data.words[closing], W_LEAD, f"ends with {closing!r}")  # "Pretty sure we do, yes."
+    # A past state followed by "now ..." or "we switched to ..." is a story, not the answer.
+    lapsed = cue["lapsed"].search(text)
+    lapsed = lapsed if lapsed and not cue["current_state"].search(text[lapsed.end() :]) else None
+    if lapsed:
+        add("no", W_STRONG, "the control lapsed or stopped")
+    bad = cue["bad_practice"].search(text)
+    if bad and not cue["current_state"].search(text[bad.end() :]):
+        add("no", W_CUE, "describes a practice that is the opposite of the control")
+    if not lapsed and stale_one_off(text, data):
+        add("partial", W_CUE, "the last time it was done is years ago")
+    coverage = coverage_label(text)
+    if coverage:
+        add(coverage, W_STRONG + 0.5, f"states {coverage} coverage")
+    if scoped_yes(text):
+        add("partial", W_LEAD + 2.5, "a yes limited to one part")
 
     vendors = mentioned_vendors(answer[:MAX_RULE_CHARS])
     carve_out_vendor = any(v.role in _CARVE_OUT_ROLES for v in vendors)
@@ -302,42 +314,49 @@ def apply_rules(answer: str, question: str = "") -> RuleResult:
     if topic and carve_out_vendor and not any(lab in evidence for lab in ("no", "partial", "unknown")):
         add("not_applicable", W_CUE, "the question is about facilities a provider runs")
 
-    # Clause polarity, skipping clauses whose meaning a cue already decided.
+    # "We have Dependabot but the PRs pile up": a limitation introduced after an affirmation.
+    caveat = ""
+    first_contrast = _CONTRAST.search(body)
+    if first_contrast:
+        before = body[: first_contrast.start()]
+        affirmed = lead_yes if not before.strip(" ,") else _clause_polarity(before, data) > 0
+        if affirmed and not cue["partial"].search(before):
+            caveat = body[first_contrast.end() :]
+    weight = caveat_weight(caveat, data) if caveat else 0.0
+    if weight and evidence.get("no", 0.0) < W_CUE:
+        add("partial", weight, "a limitation follows 'but'")
+
+    # Clause polarity, skipping clauses whose meaning a cue already decided; what follows a caveat
+    # only counts against the answer.
     polarities: list[int] = []
-    decided = ("unknown", "delegation", "future", "not_applicable", "question_back")
-    contrast_after_affirm = False
+    decided = ("unknown", "delegation", "future", "not_applicable", "question_back", "lapsed", "bad_practice")
     for clause in _clauses(body):
         if clause in data.fillers or any(cue[name].search(clause) for name in decided):
             continue
         polarity = _clause_polarity(clause, data)
-        if polarity:
+        if polarity and not (caveat and clause in caveat and polarity > 0):
             polarities.append(polarity)
-    # "We have Dependabot but the PRs pile up": a limitation introduced after an affirmation.
-    first_contrast = _CONTRAST.search(body)
-    if first_contrast and first_contrast.start() > 0:
-        before = body[: first_contrast.start()]
-        if _clause_polarity(before, data) > 0 and not cue["partial"].search(before):
-            contrast_after_affirm = True
-    if contrast_after_affirm and evidence.get("no", 0.0) < W_CUE:
-        add("partial", 1.5, "a limitation follows 'but'")
-    if polarities:
-        if -1 in polarities and (1 in polarities or 2 in polarities):
-            add("partial", W_MIXED, "some parts affirm, others deny")
-        for polarity in polarities[:3]:
-            if polarity == 2:
-                add("yes", W_DOUBLE_NEG, "double negation")
-            elif polarity > 0:
-                add("yes", W_AFFIRM, "affirmative statement")
-            else:
-                add("no", W_DENY, "negated statement")
-    if vendors and not any(lab in evidence for lab in ("no", "unknown")):
+    if -1 in polarities and (lead_yes or 1 in polarities or 2 in polarities) and not lapsed:
+        add("partial", W_MIXED, "some parts affirm, others deny")
+    for polarity in polarities[:3]:
+        if polarity == 2:
+            add("yes", W_DOUBLE_NEG, "double negation", False)
+        elif polarity > 0:
+            add("yes", W_AFFIRM, "affirmative statement", False)
+        else:
+            add("no", W_DENY, "negated statement", False)
+    if vendors and not any(lab in evidence for lab in ("no", "unknown", "partial")):
         add("yes", W_TOOL, f"names {', '.join(v.name for v in vendors[:3])}")
 
+    reason = "; ".join(dict.fromkeys(reasons)) or "no clear cue"
+    if not any(cued) and "no" not in evidence and not is_topical(text, question, data):
+        # Nothing that reads as an answer to this question: ask rather than guess.
+        return RuleResult(
+            "unknown", OFF_TOPIC_CONFIDENCE, f"off topic ({reason})", {}, text[-300:], OFF_TOPIC_CONFIDENCE
+        )
     label, confidence = margin_confidence(evidence)
-    ceiling = 1.0
     if asks_back and text.endswith("?") and label == "unknown":
         ceiling = QUESTION_BACK_CONFIDENCE  # they need an explanation, not a label
-        confidence = min(confidence, ceiling)
+    confidence = min(confidence, ceiling)
     focus = conclusion or (body if len(body) > 3 else text)
-    reason = "; ".join(dict.fromkeys(reasons)) or "no clear cue"
     return RuleResult(label, confidence, reason, dict(evidence), focus[-300:], ceiling)

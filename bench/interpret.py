@@ -1,6 +1,7 @@
 """Accuracy and latency of answer interpretation on the dev set: rules, embeddings, combined.
 
-Usage: .venv/bin/python bench/interpret.py [path/to/answers.jsonl] [--errors]
+Usage: .venv/bin/python bench/interpret.py [--file path/to/answers.jsonl | path] [--errors]
+(e.g. ``--file tests/data/answers_blind.jsonl`` for the set written independently of the rules)
 """
 
 from __future__ import annotations
@@ -50,12 +51,21 @@ def evaluate(
 
 def main() -> None:
     """Print the accuracy table and latency figures."""
-    args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    rows = load(Path(args[0]) if args else DEV_SET)
+    argv = sys.argv[1:]
+    if "--file" in argv:
+        at = argv.index("--file")
+        if at + 1 >= len(argv):
+            sys.exit("--file needs a path to a JSONL file of {question, answer, label} rows")
+        argv = argv[:at] + argv[at + 2 :] + [argv[at + 1]]
+    args = [a for a in argv if not a.startswith("--")]
+    path = Path(args[-1]) if args else DEV_SET
+    if not path.is_file():
+        sys.exit(f"no such answers file: {path}")
+    rows = load(path)
     show_errors = "--errors" in sys.argv
     start = time.perf_counter()
     warm_up()
-    print(f"{len(rows)} answers; model warm-up {time.perf_counter() - start:.1f} s")
+    print(f"{path.name}: {len(rows)} answers; model warm-up {time.perf_counter() - start:.1f} s")
     header = (
         f"{'mode':<11}" + "".join(f"{c:>9}" for c in ("overall", *LABELS)) + f"{'p50 ms':>9}{'p95 ms':>9}"
     )

@@ -14,6 +14,9 @@ from assessment.interpret_data import InterpretDataError, load_data, parse
 from assessment.models import LABELS, Interpretation, Question
 
 DEV_SET = Path(__file__).parent / "data" / "answers_dev.jsonl"
+# Written independently of the rules (before reading them); the rules were fixed afterwards, so it is
+# no longer blind, but it guards the general patterns it covers.
+BLIND_SET = Path(__file__).parent / "data" / "answers_blind.jsonl"
 MFA = "Do you require MFA for all employees?"
 
 
@@ -209,8 +212,8 @@ def test_packaged_data_loads() -> None:
     assert {label for label, _ in data.prototypes} == set(LABELS)
 
 
-def _dev_rows() -> list[dict[str, str]]:
-    return [json.loads(line) for line in DEV_SET.read_text(encoding="utf-8").splitlines() if line.strip()]
+def _dev_rows(path: Path = DEV_SET) -> list[dict[str, str]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def test_dev_set_is_broad() -> None:
@@ -232,3 +235,62 @@ def test_embedding_layer_runs_on_its_own() -> None:
     got = interpret_with("we don't have anything like that at all", MFA, mode="embeddings")
     assert got.source == "embedding"
     assert got.label in LABELS
+
+
+def test_blind_set_is_broad() -> None:
+    rows = _dev_rows(BLIND_SET)
+    assert len(rows) >= 200
+    assert {r["label"] for r in rows} == set(LABELS)
+    assert len({r["question"] for r in rows}) >= 40
+
+
+@pytest.mark.usefixtures("interpret_model")
+def test_blind_set_accuracy() -> None:
+    rows = _dev_rows(BLIND_SET)
+    right = sum(interpret(r["answer"], r["question"]).label == r["label"] for r in rows)
+    assert right / len(rows) >= 0.85
+
+
+BACKUPS = "Are production databases backed up automatically, encrypted, with an alert if a backup fails?"
+
+
+@pytest.mark.parametrize(
+    ("answer", "label"),
+    [
+        ("Pretty sure we do, yes.", "yes"),
+        ("I believe so, we set it up last year", "yes"),
+        ("Yes, but not for contractors.", "partial"),
+        ("yes for the main database, the analytics one isn't backed up", "partial"),
+        ("Daily backups, but they're in the same AWS account and region.", "partial"),
+        ("About 80% of our databases", "partial"),
+        ("3 out of 40 databases aren't covered yet", "partial"),
+        ("100% of them", "yes"),
+        ("We had one but it lapsed last year", "no"),
+        ("we used to run them but stopped after the migration", "no"),
+        ("we used to have none, now every database has nightly encrypted backups", "yes"),
+        ("We tested a restore in 2019", "partial"),
+        ("Absolutely not.", "no"),
+        ("No automated backups and no alerts", "no"),
+        ("There isn't a single database without a backup", "yes"),
+        ("We keep everything on one server forever", "no"),
+        ("N/A here, we don't store any customer data at all", "not_applicable"),
+    ],
+)
+def test_general_answer_patterns(answer: str, label: str) -> None:
+    assert interpret(answer, BACKUPS).label == label
+
+
+@pytest.mark.parametrize("answer", ["Pretty sure we do, yes.", "I think so", "Not that I'm aware of"])
+def test_hedged_answers_keep_a_moderate_confidence(answer: str) -> None:
+    got = interpret(answer, BACKUPS)
+    assert not needs_clarification(got)
+    assert got.confidence < interpret("yes, enforced for everyone", BACKUPS).confidence
+
+
+@pytest.mark.parametrize(
+    "answer", ["purple elephants on tuesday", "The weather is nice today.", "lol", "asdf"]
+)
+def test_off_topic_answers_are_unknown_and_clarified(answer: str) -> None:
+    got = interpret(answer, BACKUPS)
+    assert got.label == "unknown"
+    assert needs_clarification(got)
