@@ -15,6 +15,7 @@ import logging
 from collections.abc import Sequence
 from typing import Literal
 
+from assessment.injection import looks_like_injection
 from assessment.interpret_data import load_data, normalize
 from assessment.interpret_rules import RuleResult, apply_rules, margin_confidence
 from assessment.models import LABELS, Interpretation, Label, Question
@@ -89,6 +90,9 @@ def interpret_with(
                 return chosen
         if text in load_data().quick:
             return Interpretation(load_data().quick[text], 1.0, "quick reply", "quick_reply")
+        if looks_like_injection(text):
+            # Instructions aimed at the assistant are not an answer; ask again instead of scoring.
+            return Interpretation("unknown", 0.2, "reads like instructions, not an answer", "rules")
         rules = apply_rules(answer, _question_text(question))
         if mode == "rules" or (mode == "combined" and (rules.decisive or not text)):
             return Interpretation(rules.label, rules.confidence, rules.reason, "rules")

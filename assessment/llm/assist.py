@@ -16,13 +16,13 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 
+from assessment.injection import looks_like_injection
 from assessment.llm.config import build_chat_model, model_label
 from assessment.llm.guards import (
     as_data,
     check_phrasing,
     cited_ids,
     invented_numbers,
-    looks_like_injection,
     parse_label_reply,
 )
 from assessment.llm.prompts import format_prompt

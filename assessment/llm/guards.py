@@ -17,20 +17,6 @@ from knowledge.ids import find_ids
 
 MAX_RATIONALE_CHARS = 300
 _DELIMITERS = re.compile(r"<\s*/?\s*(founder_answer|founder_question|conversation|system)\s*>", re.I)
-_INJECTION = tuple(
-    re.compile(pattern, re.I | re.S)
-    for pattern in (
-        r"\b(ignore|disregard|forget|override)\b.{0,40}\b(instructions?|prompts?|rules?|guidelines)\b",
-        r"\b(previous|prior|above|earlier)\s+(instructions?|prompts?)\b",
-        r"\bsystem\s+prompt\b",
-        r"\byou\s+are\s+now\b",
-        r"\b(new|updated|real)\s+instructions?\b",
-        r"\bmark\s+(it\s+|this\s+)?(everything|all|every\s+\w+)\b.{0,30}\b(met|yes|compliant|pass(ed)?|done)\b",
-        r"\b(score|rate|label)\s+(everything|all|every\s+\w+|this|it)\b.{0,20}\b(met|yes|100|full)\b",
-        r"[\"']label[\"']\s*:",
-        r"<\s*/?\s*(founder_answer|founder_question|conversation|system)\s*>",
-    )
-)
 _FENCE = re.compile(r"^```(?:json)?\s*\n?(.*?)\n?```$", re.S | re.I)
 _LIST_LINE = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)]|[a-e][.)])\s+\S", re.M)
 # "1. everywhere 2. some places" or "(a) ... (b) ..." inside a sentence.
@@ -48,11 +34,6 @@ def as_data(text: str, limit: int) -> str:
     """Founder text made safe to embed between delimiters: tags removed, length capped."""
     clean = _DELIMITERS.sub(" ", str(text)).strip()
     return clean if len(clean) <= limit else clean[:limit].rstrip() + " [...]"
-
-
-def looks_like_injection(text: str) -> bool:
-    """True when founder text reads like instructions to the model rather than an answer."""
-    return any(pattern.search(text) for pattern in _INJECTION)
 
 
 def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
