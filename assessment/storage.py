@@ -1,0 +1,238 @@
+"""Session store: the JSON of ``Interview.to_dict()`` kept per session id in a SQL database.
+
+By default a SQLite file under ``Settings().data_dir`` in WAL mode; a deployment with several
+app replicas points ``SOC2_READY_SESSION_DB_URL`` at PostgreSQL instead. Every write is one
+transaction, so a crash leaves either the old or the new state, never half of one.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import secrets
+import shutil
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Engine,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    delete,
+    event,
+    insert,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.dialects import postgresql as postgresql_dialect
+from sqlalchemy.dialects import sqlite as sqlite_dialect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DatabaseError
+
+from knowledge.settings import Settings
+
+log = logging.getLogger(__name__)
+
+DB_FILENAME = "sessions.db"
+_SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+
+_metadata = MetaData()
+sessions_table = Table(
+    "sessions",
+    _metadata,
+    Column("session_id", String(64), primary_key=True),
+    Column("data", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False, index=True),
+)
+
+
+class StoreError(RuntimeError):
+    """The session store cannot be used; the message says what to check."""
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    """One stored session, without its data."""
+
+    session_id: str
+    created_at: datetime
+    updated_at: datetime
+
+
+def new_session_id() -> str:
+    """A fresh random session id, safe to put in a URL."""
+    return secrets.token_urlsafe(16)
+
+
+def is_valid_session_id(value: object) -> bool:
+    """True when ``value`` looks like a session id (8-64 URL-safe characters)."""
+    return isinstance(value, str) and bool(_SESSION_ID.match(value))
+
+
+def default_url(data_dir: Path) -> str:
+    """The SQLAlchemy URL of the default SQLite store under ``data_dir``."""
+    return f"sqlite:///{(Path(data_dir) / DB_FILENAME).as_posix()}"
+
+
+def _utc(value: datetime) -> datetime:
+    # SQLite hands back naive datetimes; everything we write is UTC.
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    finally:
+        cursor.close()
+
+
+class SessionStore:
+    """Sessions keyed by session id, holding the interview JSON and created/updated timestamps."""
+
+    def __init__(self, url: str | None = None, data_dir: Path | None = None) -> None:
+        """Open (and create if needed) the store at ``url``, else SQLite under ``data_dir``.
+
+        Without arguments both come from ``Settings()`` (``SOC2_READY_SESSION_DB_URL``,
+        ``SOC2_READY_DATA_DIR``). A damaged SQLite file is moved aside, never deleted, and
+        ``notice`` then says where it went.
+        """
+        settings = Settings()
+        if url is None:
+            url = settings.session_db_url or default_url(data_dir or settings.data_dir)
+        self.url = url
+        self.notice: str | None = None
+        parsed = make_url(url)
+        self._sqlite_path: Path | None = None
+        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+            self._sqlite_path = Path(str(parsed.database)).expanduser()
+            self._sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+        self.engine = self._open()
+
+    # -- opening and recovery -------------------------------------------------------------------
+
+    def _make_engine(self) -> Engine:
+        engine = create_engine(self.url, pool_pre_ping=self._sqlite_path is None)
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+
+    def _open(self) -> Engine:
+        engine = self._make_engine()
+        try:
+            self._check(engine)
+            return engine
+        except DatabaseError as exc:
+            engine.dispose()
+            if self._sqlite_path is None:
+                raise StoreError(f"cannot open the session store at {make_url(self.url)!r}: {exc}") from exc
+            self._move_aside(str(exc.orig or exc))
+        engine = self._make_engine()
+        self._check(engine)
+        return engine
+
+    def _check(self, engine: Engine) -> None:
+        with engine.begin() as conn:
+            if engine.dialect.name == "sqlite":
+                result = conn.execute(text("PRAGMA quick_check")).scalar()
+                if result != "ok":
+                    raise DatabaseError("PRAGMA quick_check", None, Exception(str(result)))
+        _metadata.create_all(engine)
+
+    def _move_aside(self, reason: str) -> None:
+        assert self._sqlite_path is not None
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        target = self._sqlite_path.with_name(f"{self._sqlite_path.name}.damaged-{stamp}")
+        for suffix in ("", "-wal", "-shm"):
+            source = Path(f"{self._sqlite_path}{suffix}")
+            if source.exists():
+                shutil.move(source, Path(f"{target}{suffix}"))
+        self.notice = (
+            f"The session database {self._sqlite_path} was damaged ({reason}). "
+            f"It was moved to {target} and a fresh one was created; saved sessions in it are not "
+            "available here, but you can resume from a downloaded SESSION.json."
+        )
+        log.warning(self.notice)
+
+    # -- public API -----------------------------------------------------------------------------
+
+    def save(self, session_id: str, data: dict[str, Any]) -> None:
+        """Insert or replace the session's data in one transaction."""
+        if not is_valid_session_id(session_id):
+            raise ValueError(f"invalid session id {session_id!r}: expected 8-64 letters, digits, - or _")
+        if not isinstance(data, dict):
+            raise ValueError(f"session data must be a dict, got {type(data).__name__}")
+        payload = json.dumps(data, ensure_ascii=False, sort_keys=True)
+        now = datetime.now(UTC)
+        values = {"session_id": session_id, "data": payload, "created_at": now, "updated_at": now}
+        dialect = self.engine.dialect.name
+        with self.engine.begin() as conn:
+            if dialect in ("sqlite", "postgresql"):
+                # A native upsert: two replicas saving the same new session cannot collide.
+                module = sqlite_dialect if dialect == "sqlite" else postgresql_dialect
+                stmt = module.insert(sessions_table).values(**values)
+                conn.execute(
+                    stmt.on_conflict_do_update(
+                        index_elements=[sessions_table.c.session_id],
+                        set_={"data": stmt.excluded.data, "updated_at": stmt.excluded.updated_at},
+                    )
+                )
+                return
+            changed = conn.execute(
+                update(sessions_table)
+                .where(sessions_table.c.session_id == session_id)
+                .values(data=payload, updated_at=now)
+            ).rowcount
+            if not changed:
+                conn.execute(insert(sessions_table).values(**values))
+
+    def load(self, session_id: str) -> dict[str, Any] | None:
+        """The session's data, or None when there is none (or the id is malformed)."""
+        if not is_valid_session_id(session_id):
+            return None
+        with self.engine.connect() as conn:
+            payload = conn.execute(
+                select(sessions_table.c.data).where(sessions_table.c.session_id == session_id)
+            ).scalar()
+        if payload is None:
+            return None
+        try:
+            data = json.loads(payload)
+        except json.JSONDecodeError:
+            log.warning("session %s holds invalid JSON; treating it as absent", session_id)
+            return None
+        return data if isinstance(data, dict) else None
+
+    def delete(self, session_id: str) -> bool:
+        """Remove the session; True if it existed."""
+        if not is_valid_session_id(session_id):
+            return False
+        with self.engine.begin() as conn:
+            result = conn.execute(delete(sessions_table).where(sessions_table.c.session_id == session_id))
+        return bool(result.rowcount)
+
+    def list_recent(self, limit: int = 20) -> list[SessionInfo]:
+        """The most recently updated sessions, newest first."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(sessions_table.c.session_id, sessions_table.c.created_at, sessions_table.c.updated_at)
+                .order_by(sessions_table.c.updated_at.desc())
+                .limit(max(0, limit))
+            ).all()
+        return [SessionInfo(row[0], _utc(row[1]), _utc(row[2])) for row in rows]
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.engine.dispose()
