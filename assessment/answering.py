@@ -7,6 +7,7 @@ after that the best reading is recorded with a visible notice.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -53,7 +54,7 @@ class AnswerHandlers:
         self, slot: Slot, question: Question, text: str, understood_text: str, notice: str | None, d: Derived
     ) -> Reply:
         understood = interpret(understood_text, question=question, options=question.options)
-        if intents.is_side_question(understood_text, understood):
+        if is_side_question(understood_text, understood):
             return self._side(understood_text, question)
         pending = self._state.pending
         # The optional LLM may propose a label when the offline reading is unsure; after a
@@ -112,7 +113,7 @@ class AnswerHandlers:
     ) -> Reply:
         sq = asking.scoping_question(self._ctx, slot.qid)
         parsed = parse_scoping_answer(sq, understood_text, date.fromisoformat(self._state.created_on))
-        if not parsed.confident and intents.is_side_question(understood_text, interpret(understood_text)):
+        if not parsed.confident and is_side_question(understood_text, interpret(understood_text)):
             return self._side(understood_text, question)
         pending = self._state.pending
         if not parsed.confident and pending is None and flow.may_clarify(d, self._state, self._ctx, True):
@@ -146,7 +147,7 @@ class AnswerHandlers:
         chosen = parse_scope_change(understood_text, recommended)
         pending = self._state.pending
         if chosen is None:
-            if intents.is_side_question(understood_text, interpret(understood_text)):
+            if is_side_question(understood_text, interpret(understood_text)):
                 return self._side(understood_text, question)
             if pending is None:
                 return self._start_clarification(
@@ -184,7 +185,7 @@ class AnswerHandlers:
         decision = parse_carve_answer(understood_text, candidates, available)
         pending = self._state.pending
         if decision.kinds is None:
-            if intents.is_side_question(understood_text, interpret(understood_text)):
+            if is_side_question(understood_text, interpret(understood_text)):
                 return self._side(understood_text, question)
             if pending is None and flow.may_clarify(d, self._state, self._ctx, True):
                 return self._start_clarification(
@@ -212,6 +213,20 @@ class AnswerHandlers:
         else:
             message, label = render_message("carve_declined"), "no"
         return self._after_answer(Reply(message, label, "answer", notice))  # type: ignore[arg-type]
+
+
+_ASKING_START = re.compile(r"^\W*(?:what|what'?s|how|who|why|explain|tell me|define|describe|meaning of)\b")
+
+
+def is_side_question(text: str, understood: Interpretation) -> bool:
+    """A question to us rather than an answer.
+
+    Without a question mark only an opening such as "what", "how" or "explain" asks something:
+    answers often open with "should be yes", "is in place" or "when someone leaves, ...".
+    """
+    if not intents.is_side_question(text, understood):
+        return False
+    return "?" in text or bool(_ASKING_START.match(text.strip().lower()))
 
 
 def _join(first: str | None, second: str) -> str:

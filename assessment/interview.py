@@ -13,7 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from assessment import asking, flow, intents
-from assessment.answering import AnswerHandlers
+from assessment.answering import AnswerHandlers, is_side_question
 from assessment.bank import QuestionBank, default_bank
 from assessment.carveout import build_subservices
 from assessment.flow import Context, Derived, Progress, Slot
@@ -215,7 +215,7 @@ class Interview(AnswerHandlers):
         d = flow.derive(self._state)
         slot, question = self._current(d)
         if slot is None or question is None:
-            if intents.is_side_question(text, interpret(text)):
+            if is_side_question(text, interpret(text)):
                 return self._side(text, None)
             return Reply(render_message("already_finished"), kind="finished")
         notice = None

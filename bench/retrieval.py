@@ -1,11 +1,14 @@
 """Retrieval benchmark: quality on the dev set, index build and load times, search latency.
 
-Run: ``.venv/bin/python bench/retrieval.py`` (prints figures; nothing is asserted).
+Run: ``.venv/bin/python bench/retrieval.py [--file SET.jsonl ...] [--skip-load]`` (prints figures;
+nothing is asserted). Without ``--file`` the dev set is scored; ``--file`` may be repeated.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -64,24 +67,44 @@ def _percentiles(samples_ms: list[float]) -> str:
     return f"p50={statistics.median(samples_ms):.1f} ms p95={p95:.1f} ms"
 
 
+def _read_cases(path: Path) -> list[dict[str, Any]]:
+    """Read a JSONL set of ``{"query": ..., "relevant": [...]}`` lines."""
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument(
+        "--file", type=Path, action="append", help="JSONL query set to score (repeatable; default: dev set)"
+    )
+    parser.add_argument("--skip-load", action="store_true", help="skip the cold/warm load timings")
+    return parser.parse_args()
+
+
 def main() -> None:
     """Print all figures."""
-    cases = [json.loads(line) for line in DEV_SET.read_text(encoding="utf-8").splitlines() if line.strip()]
+    args = _args()
+    sets = {path: _read_cases(path) for path in (args.file or [DEV_SET])}
+    cases = [case for group in sets.values() for case in group]
+    print("load average (1/5/15 min): " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     with tempfile.TemporaryDirectory(prefix="soc2-bench-") as tmp:
         data_dir = Path(tmp)
-        cold = _child(data_dir, "cold")
-        warm = _child(data_dir, "warm")
-        print(f"cold index build (model already loaded): {cold['load_s']:.2f} s")
-        print(
-            f"warm Retriever.load() incl. model load: {warm['load_s']:.2f} s "
-            f"(+ {warm['import_s']:.2f} s importing libraries)"
-        )
+        if not args.skip_load:
+            cold = _child(data_dir, "cold")
+            warm = _child(data_dir, "warm")
+            print(f"cold index build (model already loaded): {cold['load_s']:.2f} s")
+            print(
+                f"warm Retriever.load() incl. model load: {warm['load_s']:.2f} s "
+                f"(+ {warm['import_s']:.2f} s importing libraries)"
+            )
 
         from knowledge import Retriever  # imported late so the subprocess timings above are cold
 
         retriever = Retriever.load(data_dir, progress=False)
-        quality = _quality(retriever, cases)
-        print(f"dev set ({len(cases)} queries): " + ", ".join(f"{k}={v:.3f}" for k, v in quality.items()))
+        for path, group in sets.items():
+            quality = _quality(retriever, group)
+            figures = ", ".join(f"{k}={v:.3f}" for k, v in quality.items())
+            print(f"{path.name} ({len(group)} queries): {figures}")
 
         fresh = Retriever.load(data_dir, progress=False)  # empty query-embedding cache
         fresh.search("warm up", k=5)

@@ -1,8 +1,8 @@
 """The gap report as a PDF (fpdf2): title page, bookmarks, page numbers, badges, tables, chart.
 
-Text stays selectable (embedded TrueType subsets). Answers longer than ``PDF_ANSWER_LIMIT`` are cut
-in the PDF appendix only, with a marker: laying out 100 KB of text costs seconds and dozens of
-pages, and the full answer stays in the session file and the other exports.
+Text stays selectable (embedded TrueType subsets). The appendix keeps every answer whole, wrapped
+(a word longer than a line is broken anywhere); answers longer than ``LONG_ANSWER_CHARS`` are set a
+size smaller so a pasted policy takes fewer pages. ``bench/report.py`` times a 100 KB answer.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from assessment.report.text import is_rtl_or_complex, one_line, truncate
 from assessment.report.view import BAND_COLORS, SEVERITY_COLORS, GapView, ReportView, build_view, say
 from knowledge.models import Hit
 
-PDF_ANSWER_LIMIT = 12_000
+LONG_ANSWER_CHARS = 12_000
 COVER_TEXT_LIMIT = 160
 
 
@@ -356,10 +356,7 @@ def _rest(w: Writer, view: ReportView) -> None:
     for a in view.answers:
         w.room(24)
         w.para(f"{a.number}. {a.question}", size=10, style="B")
-        answer = truncate(
-            a.answer, PDF_ANSWER_LIMIT, " " + t["pdf_answer_cut"].replace("{hidden}", "{hidden:,}")
-        )
-        w.box(answer or " ", SOFT)
+        w.box(a.answer or " ", SOFT, size=8.5 if len(a.answer) > LONG_ANSWER_CHARS else 10)
         pdf.ln(-2)
         note = understood(a) + (f" · {t['appendix_criteria']}: {', '.join(a.criteria)}" if a.criteria else "")
         w.para(note, size=8.5, style="I", color=MUTED)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+_NEWLINES = str.maketrans({"\r": "\n", "\u2028": "\n", "\u2029": "\n"})
 # C0 and C1 control characters except tab and newline; also lone surrogates, which cannot be encoded.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 # Characters that start Markdown syntax anywhere in a line; escaping them keeps user text literal.
@@ -23,9 +24,11 @@ TRUNCATION_MARKER = " […] (truncated: {hidden:,} more characters; the full ans
 
 
 def clean(text: object) -> str:
-    """Text safe for any format: CR/CRLF become newlines, C0/C1 controls (except tab, newline) go."""
+    """Text safe for any format: CR/CRLF and the Unicode line/paragraph separators become newlines
+    (editors and browsers break lines there, which would split a Markdown table row), and C0/C1
+    controls (except tab and newline) go."""
     value = "" if text is None else str(text)
-    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    value = value.replace("\r\n", "\n").translate(_NEWLINES)
     return _CONTROL.sub("", value)
 
 
