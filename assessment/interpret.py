@@ -12,6 +12,7 @@ A confidence below ``CLARIFY_THRESHOLD`` means the engine should ask a short cla
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from typing import Literal
 
@@ -74,6 +75,10 @@ def _semantic(text: str) -> dict[Label, float] | None:
         return None
 
 
+_SCRIPT_BLOCK = re.compile(r"<(script|style)\b[^>]*>.*?(</\1\s*>|$)", re.I | re.S)
+_MARKUP = re.compile(r"</?[a-z][^<>]*>", re.I)
+
+
 def interpret_with(
     answer: str,
     question: str | Question | None = None,
@@ -83,7 +88,9 @@ def interpret_with(
     """Like :func:`interpret` but choosing the layers (for benchmarks); never raises."""
     try:
         answer = answer if isinstance(answer, str) else str(answer)
-        text = normalize(answer[:10_000])
+        # Markup carries no answer: read only the words between tags (pasted HTML, <script>...).
+        answer = _MARKUP.sub(" ", _SCRIPT_BLOCK.sub(" ", answer[:10_000]))
+        text = normalize(answer)
         if options:
             chosen = _option_match(text, options)
             if chosen:
