@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from langchain_core.documents import Document
 
 from knowledge.corpus import Corpus
-from knowledge.models import Criterion
+from knowledge.models import CATEGORY_TITLES, Criterion
 from knowledge.official import OfficialCriteria
 
 # Bump when the passage layout changes, so persisted indexes are rebuilt.
@@ -93,6 +93,20 @@ def build_documents(corpus: Corpus, official: OfficialCriteria | None = None) ->
     if official is not None:
         docs.extend(_official_documents(corpus, official))
     return docs
+
+
+def criterion_profiles(corpus: Corpus, documents: Sequence[Document]) -> dict[str, str]:
+    """Per criterion, all its passages joined and headed by its category and group titles: the
+    whole-criterion text that the criterion-level lexical ranking scores (so "processing integrity"
+    or a word spread over several passages still counts)."""
+    joined: dict[str, list[str]] = {c.id: [] for c in corpus.criteria}
+    for doc in documents:
+        joined[str(doc.metadata["criterion_id"])].append(doc.page_content)
+    profiles = {}
+    for criterion in corpus.criteria:
+        heading = f"{CATEGORY_TITLES[criterion.category]}. {corpus.group_titles.get(criterion.group, '')}."
+        profiles[criterion.id] = " ".join([heading, *joined[criterion.id]])
+    return profiles
 
 
 def documents_fingerprint(documents: Sequence[Document], model_fingerprint: str) -> str:

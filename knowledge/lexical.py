@@ -23,6 +23,13 @@ _STOPWORDS = frozenset(
     you your yours get got need needs want wants really actually please hey hi okay ok also like thing
     things stuff kind sort""".split()  # noqa: SIM905 - a word list reads better as text
 )
+# Every question is about SOC 2, so naming it ("do we need MFA for SOC 2?") carries no meaning and
+# only pulls in the passages that mention SOC 2 reports. "SOC 2 report(s)" is a real artefact, so it stays.
+_FILLER = re.compile(
+    r"\b(?:for\s+|under\s+|in\s+)?(?:soc\s*-?\s*(?:2|ii|two)|soc2)(?:\s+type\s*(?:1|2|i|ii|one|two))?\b"
+    r"(?!\s*(?:type\s*(?:1|2|i|ii)\s+)?reports?\b)",
+    re.IGNORECASE,
+)
 _SUFFIXES = (
     ("izations", "iz"),
     ("ization", "iz"),
@@ -101,7 +108,8 @@ class Synonyms:
 
     def __post_init__(self) -> None:
         keys = sorted(self.expansions, key=len, reverse=True)
-        pattern = r"\b(" + "|".join(re.escape(k) for k in keys) + r")\b" if keys else r"(?!x)x"
+        # A plural ("subprocessors", "background check" -> "checks") means the same as its key.
+        pattern = r"\b(" + "|".join(re.escape(k) for k in keys) + r")(?:s|es)?\b" if keys else r"(?!x)x"
         object.__setattr__(self, "_pattern", re.compile(pattern))
 
     def expand(self, text: str) -> str:
@@ -136,6 +144,12 @@ def load_synonyms(path: Path = SYNONYMS_FILE) -> Synonyms:
 def default_synonyms() -> Synonyms:
     """The packaged synonyms table, loaded once per process (it is immutable)."""
     return load_synonyms()
+
+
+def strip_filler(query: str) -> str:
+    """``query`` without mentions of SOC 2 itself, unless nothing else is left."""
+    stripped = _FILLER.sub(" ", query)
+    return stripped if _WORD.search(stripped) else query
 
 
 def _within_one_edit(a: str, b: str) -> bool:
@@ -198,8 +212,9 @@ class LexicalIndex:
         return candidates[0] if candidates else word
 
     def query_text(self, query: str) -> str:
-        """The query with typos corrected and jargon expansions appended (used for both rankings)."""
-        words = _WORD.findall(query.lower())
+        """The query without "SOC 2" filler, with typos corrected and jargon expansions appended
+        (used for both rankings)."""
+        words = _WORD.findall(strip_filler(query).lower())
         corrected = " ".join(self.correct(w) for w in words)
         expansion = self._synonyms.expand(corrected)
         return f"{corrected} {expansion}".strip()

