@@ -149,7 +149,7 @@ class AnswerHandlers:
         if chosen is None:
             if is_side_question(understood_text, interpret(understood_text)):
                 return self._side(understood_text, question)
-            if pending is None:
+            if pending is None and flow.may_clarify(d, self._state, self._ctx, True):
                 return self._start_clarification(
                     Slot("scope_confirm", "scope_confirm"), text, interpret(understood_text), notice
                 )

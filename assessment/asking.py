@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from assessment import flow
@@ -116,6 +117,20 @@ def clarify_question(original: Question) -> Question:
     return replace(
         original, id=f"{original.id}:clarify", text=text, options=options, kind="clarify", display_text=text
     )
+
+
+def numbered_option(ctx: Context, slot: Slot, question: Question, text: str) -> str | None:
+    """The option a bare number picks ("2" -> the second quick reply), or None.
+
+    Head counts are numbers themselves ("3" people), so they never pick an option.
+    """
+    match = re.fullmatch(r"\s*(?:#|no\.?\s*|option\s*)?(\d{1,2})\s*[.)]?\s*", text.lower())
+    if match is None or not question.options:
+        return None
+    if slot.kind == "scoping" and scoping_question(ctx, slot.qid).value_type == "int":
+        return None
+    number = int(match.group(1))
+    return question.options[number - 1] if 1 <= number <= len(question.options) else None
 
 
 # --- answering ---------------------------------------------------------------------------

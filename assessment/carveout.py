@@ -4,7 +4,6 @@ subservice organizations are (the provider and vendors named in answers).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -12,6 +11,7 @@ from typing import Any
 from assessment.interpret import interpret
 from assessment.models import Subservice
 from assessment.scoping import Profile, hosting_kind, normalize
+from assessment.scoping_text import is_go_ahead, leading_yes_no, office_mentioned
 from assessment.templates import render_message
 
 
@@ -44,19 +44,6 @@ def provider_name(*texts: Any) -> str | None:
     return None
 
 
-_NEGATED_SELF = re.compile(
-    r"\b(?:no|not|don'?t|do not|without|never|zero|nor)\b[^.,;]{0,30}?"
-    r"(?:data ?cent(?:er|re)s?|servers?|on-?prem\w*|hardware|racks?)"
-)
-_NO_OFFICE = re.compile(
-    r"\b(?:no|without|don'?t have an?|do not have an?|never had an?)\s+(?:\w+\s+)?offices?\b|"
-    r"\bfully remote\b|\bremote[- ]first\b|\ball remote\b|\b100% remote\b|\bdistributed team\b|\bcoworking\b"
-)
-_HAS_OFFICE = re.compile(
-    r"\b(?:have|got|rent|lease|own|with|in)\s+(?:an?\s+|our\s+|the\s+)?(?:\w+\s+)?offices?\b"
-)
-
-
 @dataclass(frozen=True)
 class CarveDecision:
     """What the carve-out answer decided; ``kinds`` is None when the answer was unclear."""
@@ -66,28 +53,24 @@ class CarveDecision:
     has_office: bool | None = None
 
 
-def office_mentioned(text: str) -> bool | None:
-    """True/False when the text says whether the company has an office it controls."""
-    norm = normalize(text)
-    if _NO_OFFICE.search(norm):
-        return False
-    if _HAS_OFFICE.search(norm):
-        return True
-    return None
-
-
 def parse_carve_answer(text: str, candidates: tuple[str, ...] | None, available: set[str]) -> CarveDecision:
     """Decide the carve-out from a reply: a confirmation when candidates are known, else asked directly."""
     norm = normalize(text)
-    label = interpret(text).label
-    if candidates is not None:  # we proposed a carve-out; the user confirms or declines
-        if label in ("yes", "partial"):
-            return CarveDecision(tuple(sorted(available & set(candidates))))
-        if label in ("no", "not_applicable"):
-            return CarveDecision(())
-        return CarveDecision(None)
-    hosting = hosting_kind(_NEGATED_SELF.sub(" ", norm))
+    plain = leading_yes_no(norm)
+    if plain is None and is_go_ahead(norm):
+        plain = True  # "sounds right, go ahead"
+    label = {True: "yes", False: "no"}[plain] if plain is not None else interpret(text).label
+    hosting = hosting_kind(norm)  # negated mentions ("no servers of our own") are ignored there
     office = office_mentioned(norm)
+    if candidates is not None:  # we proposed a carve-out; the user confirms, declines or corrects
+        if hosting in ("self_hosted", "hybrid"):
+            return CarveDecision((), hosting, office)
+        proposed = set(candidates) - ({"physical"} if office else set())  # "AWS, but we have an office"
+        if label in ("yes", "partial") or (hosting == "cloud" and label != "no"):
+            return CarveDecision(tuple(sorted(available & proposed)), hosting, office)
+        if label in ("no", "not_applicable"):
+            return CarveDecision(tuple(sorted(available & proposed)) if office else (), hosting, office)
+        return CarveDecision(None)
     if hosting in ("self_hosted", "hybrid"):
         return CarveDecision((), hosting, office)
     if hosting == "cloud" or label in ("yes", "partial"):

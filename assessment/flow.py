@@ -170,9 +170,12 @@ def planning_scope(d: Derived) -> tuple[str, ...]:
     return d.scope if d.scope is not None else recommend_scope(d.profile)[0]
 
 
-def remaining_mandatory(d: Derived, state: SessionState, ctx: Context) -> int:
-    """Questions that must still be asked (scoping, confirmation, carve-out, scored)."""
-    scope = planning_scope(d)
+def remaining_mandatory(
+    d: Derived, state: SessionState, ctx: Context, scope: tuple[str, ...] | None = None
+) -> int:
+    """Questions that must still be asked (scoping, confirmation, carve-out, scored) for ``scope``
+    (default: the confirmed scope, else the recommendation so far)."""
+    scope = scope or planning_scope(d)
     count = 0
     if d.scope is None:
         count += sum(1 for q in ctx.bank.scoping if q.id not in d.settled and not _preset(q.field, state)) + 1
@@ -186,9 +189,17 @@ def _preset(field_name: str, state: SessionState) -> bool:
 
 
 def may_clarify(d: Derived, state: SessionState, ctx: Context, mandatory: bool) -> bool:
-    """Whether one clarification still fits the budget (the current question included)."""
-    remaining = remaining_mandatory(d, state, ctx) + (0 if mandatory else 1)
-    return d.asked + remaining + 1 <= budget_for(planning_scope(d), ctx.corpus)
+    """Whether one clarification still fits the budget (the current question included).
+
+    Before the scope is confirmed the founder may still choose Security alone, so a clarification
+    must also fit that smallest budget.
+    """
+    scopes = [planning_scope(d)] + ([("security",)] if d.scope is None else [])
+    extra = 0 if mandatory else 1
+    return all(
+        d.asked + remaining_mandatory(d, state, ctx, scope) + extra + 1 <= budget_for(scope, ctx.corpus)
+        for scope in scopes
+    )
 
 
 def may_follow_up(d: Derived, state: SessionState, ctx: Context) -> bool:

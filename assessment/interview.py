@@ -219,6 +219,9 @@ class Interview(AnswerHandlers):
                 return self._side(text, None)
             return Reply(render_message("already_finished"), kind="finished")
         notice = None
+        picked = asking.numbered_option(self._ctx, slot, question, text)
+        if picked is not None:  # "2" typed for the second quick reply: record the option itself
+            text = picked
         understood_text = text
         if len(text) > self._max_chars:
             understood_text = text[: self._max_chars]

@@ -6,7 +6,6 @@ to the same profile every time.
 
 from __future__ import annotations
 
-import calendar
 import contextlib
 import re
 from collections.abc import Mapping
@@ -17,6 +16,15 @@ from typing import Any
 from assessment.bank import ScopingQuestion
 from assessment.interpret import interpret
 from assessment.models import Label
+from assessment.scoping_text import (
+    hosting_kind,
+    is_go_ahead,
+    leading_yes_no,
+    named_provider,
+    number_in,
+    office_mentioned,
+    parse_date,
+)
 from assessment.templates import render_message
 from knowledge.models import CATEGORIES, CATEGORY_TITLES
 
@@ -42,90 +50,18 @@ _CATEGORY_ALIASES: dict[str, tuple[str, ...]] = {
     "confidentiality": ("confidentiality", "confidential", "conf"),
     "privacy": ("privacy", "personal data", "private"),
 }
-_CLOUD_WORDS = (
-    "aws",
-    "amazon",
-    "gcp",
-    "google cloud",
-    "azure",
-    "cloud",
-    "heroku",
-    "vercel",
-    "netlify",
-    "digitalocean",
-    "digital ocean",
-    "render",
-    "fly.io",
-    "railway",
-    "hetzner",
-    "ovh",
-    "linode",
-    "supabase",
-    "firebase",
-    "serverless",
-    "lambda",
-    "saas",
-    "paas",
-    "kubernetes engine",
-)
-_SELF_WORDS = (
-    "own data center",
-    "own datacenter",
-    "own data centre",
-    "datacenter",
-    "data center",
-    "data centre",
-    "on-prem",
-    "on prem",
-    "onprem",
-    "premises",
-    "colo",
-    "colocation",
-    "our own servers",
-    "own servers",
-    "own hardware",
-    "server room",
-    "rack",
-    "basement",
-)
-_HYBRID_WORDS = ("hybrid", "both", "mix of", "mixture", "partly cloud", "some on")
-_ACCEPT = re.compile(
-    r"^(?:accept(?:ed)?|yes|yeah|yep|yup|ok(?:ay)?|sure|fine|agreed?|correct|right|confirm(?:ed)?|"
-    r"sounds (?:good|right|fine)|looks (?:good|right|fine)|go ahead|perfect|great|that works|"
-    r"that'?s (?:right|fine|correct|good)|let'?s go|keep it|as recommended)\b"
-)
 _ADD = re.compile(r"\b(?:add|include|plus|also|with|and|want|need|keep)\b")
 _DROP = re.compile(
     r"\b(?:drop|remove|without|exclude|skip|no|not|don'?t|do not|leave out|take out|minus|except)\b"
 )
 _TOO = re.compile(r"[a-z ]{2,25}?\s+(?:too|as well)\b")
-_NUMBER_WORDS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "twelve": 12,
-    "fifteen": 15,
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "hundred": 100,
-    "dozen": 12,
-    "couple": 2,
-    "few": 3,
-    "just me": 1,
-    "solo": 1,
-}
-_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name} | {
-    name.lower(): i for i, name in enumerate(calendar.month_abbr) if name
-}
+_NEGATED = re.compile(
+    r"\b(?:no|not|never|none|nothing|without|neither|nor|cannot|dont|doesnt|isnt|arent)\b|n't\b"
+)
+_NO_CHANGE = re.compile(
+    r"^(?:no|nope|nah)\b[, ]*(?:changes?|that'?s (?:fine|good|right)|all good|looks? (?:good|right|fine))|"
+    r"\bno changes?\b|\bkeep (?:it |that |the scope )?as (?:is|it is)\b|\bleave it as is\b"
+)
 
 
 @dataclass(frozen=True)
@@ -152,17 +88,25 @@ def _is_unsure(text: str) -> bool:
     )
 
 
-def _match_option(question: ScopingQuestion, text: str) -> Any:
-    """The value of the option whose label or value the text names; raises LookupError if none."""
+def _exact_option(question: ScopingQuestion, text: str) -> tuple[bool, Any]:
+    """(True, value) when the text is exactly one option's label or value."""
     norm = normalize(text).rstrip(".! ")
     for option in question.options:
         if norm in (normalize(option.label), normalize(str(option.value))):
-            return option.value
-    words = set(re.findall(r"[a-z0-9]+", norm))
+            return True, option.value
+    return False, None
+
+
+def _match_option(question: ScopingQuestion, text: str) -> Any:
+    """The value of the option whose label or value the text names; raises LookupError if none."""
+    found, value = _exact_option(question, text)
+    if found:
+        return value
+    words = set(re.findall(r"[a-z0-9]+", normalize(text)))
     best, best_score = None, 0.0
     for option in question.options:
         option_words = set(re.findall(r"[a-z0-9]+", normalize(f"{option.label} {option.value or ''}")))
-        option_words -= {"a", "an", "the", "or", "and", "we", "our", "of", "yes", "no"}
+        option_words -= {"a", "an", "the", "or", "and", "we", "our", "of", "yes", "no", "not", "sure"}
         if not option_words:
             continue
         score = len(words & option_words) / len(option_words)
@@ -173,93 +117,59 @@ def _match_option(question: ScopingQuestion, text: str) -> Any:
     raise LookupError(text)
 
 
-def hosting_kind(value: Any) -> str | None:
-    """Classify a hosting value or answer as ``cloud``, ``self_hosted``, ``hybrid`` or None."""
-    if value is None:
-        return None
-    text = normalize(str(value)).replace("_", " ")
-    if any(w in text for w in _HYBRID_WORDS):
-        return "hybrid"
-    if any(w in text for w in _SELF_WORDS) or text in {"own datacenter", "self hosted", "self-hosted"}:
-        return "self_hosted"
-    if any(w in text for w in _CLOUD_WORDS) or text in {"gcp", "aws", "azure", "other cloud"}:
-        return "cloud"
-    return None
-
-
 def _parse_hosting(question: ScopingQuestion, text: str) -> Any:
+    found, value = _exact_option(question, text)
+    if found:
+        return value
     kind = hosting_kind(text)
     values = [o.value for o in question.options]
-    if kind == "hybrid":
+    if kind in ("hybrid", "self_hosted"):
         for value in values:
-            if hosting_kind(value) == "hybrid":
+            if hosting_kind(value) == kind:
                 return value
-    if kind == "self_hosted":
-        for value in values:
-            if hosting_kind(value) == "self_hosted":
-                return value
-    try:
-        return _match_option(question, text)
-    except LookupError:
-        pass
+        return kind
     if kind == "cloud":
+        provider = named_provider(text)
+        if provider in values:
+            return provider
         for value in values:
             if hosting_kind(value) == "cloud" and "other" in str(value):
                 return value
         return "cloud"
-    raise LookupError(text)
+    return _match_option(question, text)
 
 
 def _parse_int(question: ScopingQuestion, text: str) -> int:
-    norm = normalize(text)
-    match = re.search(r"\d[\d,]*", norm)
-    if match:
-        number = int(match.group(0).replace(",", ""))
-        if re.search(rf"{re.escape(match.group(0))}\s*k\b", norm):
-            number *= 1000
+    found, value = _exact_option(question, text)
+    if found and isinstance(value, int):
+        return value
+    number = number_in(normalize(text))
+    if number is not None:
         return number
-    for word, number in _NUMBER_WORDS.items():
-        if re.search(rf"\b{word}\b", norm):
-            return number
     value = _match_option(question, text)
     if isinstance(value, int):
         return value
     raise LookupError(text)
 
 
-def _add_months(start: date, months: int) -> date:
-    month_index = start.month - 1 + months
-    year, month = start.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
-
-
-def parse_date(text: Any, today: date) -> date | None:
-    """A target date from ``2026-03-31``, ``+6m``, ``March 2026``, ``Q3 2026`` or ``in 4 months``."""
-    norm = normalize(str(text))
-    if match := re.search(r"(\d{4})-(\d{1,2})-(\d{1,2})", norm):
-        try:
-            return date(int(match[1]), int(match[2]), int(match[3]))
-        except ValueError:
-            return None
-    if match := re.fullmatch(r"\+(\d{1,2})m", norm):
-        return _add_months(today, int(match[1]))
-    if match := re.search(r"\bq([1-4])\s*(?:of\s*)?(\d{4})", norm):
-        quarter_end = int(match[1]) * 3
-        return date(int(match[2]), quarter_end, calendar.monthrange(int(match[2]), quarter_end)[1])
-    relative = r"\bin\s+(?:about\s+|around\s+|roughly\s+)?(\d{1,2}|a|one|two|three|six)\s+(month|week|year)"
-    if match := re.search(relative, norm):
-        amount = {"a": 1, "one": 1, "two": 2, "three": 3, "six": 6}.get(match[1]) or int(match[1])
-        months = {"month": amount, "week": max(1, round(amount / 4)), "year": amount * 12}[match[2]]
-        return _add_months(today, months)
-    for name, month in _MONTHS.items():
-        if match := re.search(rf"\b{name}\w*\.?\s+(\d{{4}})", norm):
-            year = int(match[1])
-            return date(year, month, calendar.monthrange(year, month)[1])
-    if "next year" in norm:
-        return date(today.year + 1, 6, 30)
-    if "end of (the )?year" in norm or re.search(r"end of (?:the )?year", norm):
-        return date(today.year, 12, 31)
-    return None
+def _parse_date(question: ScopingQuestion, text: str, today: date) -> ParsedScoping:
+    norm = normalize(text)
+    found, option_value = _exact_option(question, text)
+    parsed = parse_date(option_value if found and option_value is not None else text, today)
+    if parsed is not None:
+        return ParsedScoping(parsed.isoformat(), True, parsed.isoformat())
+    if (
+        found
+        or _is_unsure(norm)
+        or re.search(r"\b(no|none|null|n/a|not yet|whenever|no rush|flexible)\b", norm)
+    ):
+        return ParsedScoping(None, True, "no date yet")
+    with contextlib.suppress(LookupError):
+        option_value = _match_option(question, text)
+        parsed = parse_date(option_value, today) if option_value is not None else None
+        if parsed is not None:
+            return ParsedScoping(parsed.isoformat(), True, parsed.isoformat())
+    return ParsedScoping(None, False, "")
 
 
 def parse_scoping_answer(question: ScopingQuestion, text: str, today: date) -> ParsedScoping:
@@ -268,15 +178,7 @@ def parse_scoping_answer(question: ScopingQuestion, text: str, today: date) -> P
     if question.value_type == "text":
         return ParsedScoping(text.strip() or None, True, text.strip())
     if question.value_type == "date":
-        option_value = None
-        with contextlib.suppress(LookupError):
-            option_value = _match_option(question, text)
-        parsed = parse_date(option_value if option_value is not None else text, today)
-        if parsed is not None:
-            return ParsedScoping(parsed.isoformat(), True, parsed.isoformat())
-        if option_value is None and (_is_unsure(norm) or re.search(r"\b(no|none|not yet|whenever)\b", norm)):
-            return ParsedScoping(None, True, "no date yet")
-        return ParsedScoping(None, False, "")
+        return _parse_date(question, text, today)
     if _is_unsure(norm) and question.value_type != "bool":
         return ParsedScoping(None, True, "not sure")
     try:
@@ -294,15 +196,20 @@ def parse_scoping_answer(question: ScopingQuestion, text: str, today: date) -> P
 
 
 def _parse_bool(question: ScopingQuestion, text: str) -> bool | None:
-    try:
-        value = _match_option(question, text)
-        if value is None or isinstance(value, bool):
-            return value
-    except LookupError:
-        pass
+    found, value = _exact_option(question, text)
+    if found and (value is None or isinstance(value, bool)):
+        return value
+    norm = normalize(text)
+    if question.field == "has_office" and (office := office_mentioned(norm)) is not None:
+        return office
+    lead = leading_yes_no(norm)
+    if lead is not None and not re.match(r"^(?:not sure|no idea|no clue)\b", norm):
+        return lead
+    if not _NEGATED.search(norm) and not _is_unsure(norm) and re.search(r"[a-z0-9]{2}", norm):
+        return True  # a plain statement ("we store customer PII", "99.9% SLA in our contracts")
     understood = interpret(text, question=question.text, options=("Yes", "No", "Not sure"))
     label: Label = understood.label
-    if label == "unknown" and _is_unsure(normalize(text)):
+    if label == "unknown" and _is_unsure(norm):
         return None
     if understood.confidence < 0.5:
         raise LookupError(text)
@@ -316,10 +223,10 @@ def _parse_bool(question: ScopingQuestion, text: str) -> bool | None:
 def _parse_choice(question: ScopingQuestion, text: str) -> Any:
     norm = normalize(text)
     if question.field == "report_type":
-        if re.search(r"\btype\s*(?:2|ii|two)\b|\btype2\b", norm):
-            return "type2"
-        if re.search(r"\btype\s*(?:1|i|one)\b|\btype1\b", norm):
-            return "type1"
+        # the first type named wins: "Type 1, then Type 2 next year" aims for Type 1 now
+        match = re.search(r"\btype\s*(2|ii|two|1|i|one)\b|^(2|ii|two|1|i|one)$", norm)
+        if match:
+            return "type2" if (match[1] or match[2]) in ("2", "ii", "two") else "type1"
     return _match_option(question, text)
 
 
@@ -370,11 +277,12 @@ def category_names(text: str) -> list[tuple[str, int]]:
 def parse_scope_change(text: str, recommended: tuple[str, ...]) -> tuple[str, ...] | None:
     """The scope the user wants after seeing the recommendation; None when not understood."""
     norm = normalize(text).rstrip(".!?")
-    if re.search(r"\b(all (?:five|5|of them|categories)|everything|all$|full scope)\b", norm):
+    everything = r"everything(?! (?:looks|sounds|seems|is|'s|fine|good|ok))"
+    if re.search(rf"\b(all (?:five|5|of them|categories)|{everything}|all$|full scope)\b", norm):
         return CATEGORIES
     mentioned = category_names(norm)
     if not mentioned:
-        if _ACCEPT.match(norm) or norm in {"accept", "y", "k", "ok"}:
+        if is_go_ahead(norm) or norm in {"accept", "y", "k", "ok"} or _NO_CHANGE.search(norm):
             return recommended
         return None
     if re.search(r"\b(only|just)\b", norm):
@@ -391,7 +299,7 @@ def parse_scope_change(text: str, recommended: tuple[str, ...]) -> tuple[str, ..
             chosen.add(category)
             verb_used = True
     if not verb_used:
-        if _ACCEPT.match(norm):
+        if leading_yes_no(norm) is True or is_go_ahead(norm):
             chosen |= {c for c, _ in mentioned}
         else:
             chosen = {c for c, _ in mentioned}

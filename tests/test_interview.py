@@ -317,3 +317,90 @@ def test_transcript_replays_questions_and_answers() -> None:
         ("user", "No, we run our own servers"),
         ("assistant", reply.message),
     )
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "expected"),
+    [
+        ({"company_size": "just the three of us"}, "company_size", 3),
+        ({"company_size": "two hundred people"}, "company_size", 200),
+        ({"hosting": "everything runs on GCP"}, "hosting", "gcp"),
+        ({"hosting": "Amazon Web Services"}, "hosting", "aws"),
+        ({"hosting": "mostly AWS, but we also run some servers in a colo"}, "hosting", "hybrid"),
+        ({"has_office": "we have a little office downtown"}, "has_office", True),
+        ({"has_office": "remote"}, "has_office", False),
+        ({"personal_data": "we store customer PII"}, "personal_data", True),
+        ({"uptime_commitment": "no, best effort only"}, "uptime_commitment", False),
+        (
+            {"processes_for_customers": "not really, we don't process transactions"},
+            "processes_for_customers",
+            False,
+        ),
+        ({"report_type": "Type 1, then Type 2 next year"}, "report_type", "type1"),
+        ({"audit_deadline": "June 30, 2027"}, "audit_deadline", "2027-06-30"),
+        ({"audit_deadline": "end of Q2 2027"}, "audit_deadline", "2027-06-30"),
+    ],
+)
+def test_free_text_scoping_answers(overrides: dict[str, str], field: str, expected: object) -> None:
+    iv = Interview(retriever=NoSearch())
+    run_scoping(iv, overrides)
+    assert iv.profile[field] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("sounds good", ("security", "availability", "privacy")),
+        ("That looks right to me, please proceed.", ("security", "availability", "privacy")),
+        ("yes but add confidentiality", ("security", "availability", "confidentiality", "privacy")),
+        ("go with your recommendation but drop availability", ("security", "privacy")),
+        ("1", ("security", "availability", "privacy")),  # the first quick reply, "Accept"
+    ],
+)
+def test_scope_confirm_phrasings(text: str, expected: tuple[str, ...]) -> None:
+    iv = Interview(retriever=NoSearch())
+    run_scoping(iv)
+    assert iv.answer(text).kind == "scope"
+    assert iv.scope == expected
+
+
+def test_numbered_quick_replies_pick_options_but_not_head_counts() -> None:
+    iv = Interview(retriever=NoSearch())
+    iv.answer("3")  # company size: three people, not the third option
+    assert iv.profile["company_size"] == 3
+    iv2 = Interview(scope={"security"}, retriever=NoSearch())
+    iv2.answer("No, we run our own servers")
+    assert iv2.answer("2").label == "partial"
+    assert iv2.answer("3").label == "no"
+    assert iv2.report().answers[-1].answer == "No"  # the option is recorded, not the digit
+
+
+def test_answers_opening_like_questions_are_answers() -> None:
+    iv = Interview(scope={"security"}, retriever=NoSearch())
+    iv.answer("No, we run our own servers")
+    reply = iv.answer("When someone leaves we don't have a process yet, no")
+    assert reply.kind in ("answer", "clarify")
+
+
+def test_carve_out_confirmation_phrasings() -> None:
+    for text, carved in (
+        ("sounds right, go ahead", True),
+        ("We're on AWS and fully remote", True),
+        ("no", False),
+    ):
+        iv = Interview(retriever=NoSearch())
+        run_scoping(iv)
+        iv.answer("accept")
+        iv.answer(text)
+        finish(iv)
+        status = iv.report().criterion_status["CC6.4"]
+        assert (status == "not_applicable") is carved, text
+
+
+def test_scoping_clarifications_keep_room_for_security_alone() -> None:
+    iv = Interview(retriever=NoSearch())
+    while (question := iv.next_question()) is not None and question.kind in ("scoping", "clarify"):
+        iv.answer("hmm")  # every scoping answer unclear
+    iv.answer("just security")
+    finish(iv)
+    assert iv.report().questions_asked <= budget_for(("security",), default_corpus())

@@ -1,0 +1,290 @@
+"""Readers for free-text scoping facts: head counts, dates, hosting, and plain yes/no or "go ahead".
+
+Pure functions of the text (and today's date for relative dates), so a session replays to the same
+profile. Founders write "about thirty people", "everything runs on GCP", "June 30, 2027" or
+"no, best effort only"; these readers turn that into values without the embedding model.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date
+from typing import Any
+
+_UNITS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+}
+_TENS = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+_SCALES = {"hundred": 100, "thousand": 1000}
+_VAGUE = (
+    (r"\b(?:just me|only me|solo|myself|one[- ]person)\b", 1),
+    (r"\bcouple\b", 2),
+    (r"\bhandful\b", 5),
+    (r"\bfew\b", 3),
+    (r"\bdozens\b", 36),
+    (r"\bdozen\b", 12),
+    (r"\bhundreds\b", 300),
+)
+_MONTHS = (
+    {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+    | {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name}
+    | {"sept": 9}
+)
+_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
+
+CLOUD_WORDS = (
+    r"aws|amazon|gcp|google cloud|google|gke|azure|microsoft|cloud|heroku|vercel|netlify|digitalocean|"
+    r"digital ocean|render|fly\.io|railway|hetzner|ovh|linode|supabase|firebase|serverless|lambda|saas|"
+    r"paas|cloudflare|oracle cloud|ibm cloud|alibaba|scaleway|vultr|ec2|s3|cloud run|app engine|"
+    r"kubernetes engine|managed|eks|ecs|fargate|rds|aks|cloudfront|cloud ?flare"
+)
+SELF_WORDS = (
+    r"own data ?cent(?:er|re)s?|data ?cent(?:er|re)s?|on-?prem\w*|on premises?|premises|colo|colocation|"
+    r"own servers?|our servers|own hardware|bare metal|server room|racks?|basement|self[- ]?hosted|"
+    r"host (?:it|everything) ourselves|our own (?:machines|boxes|metal)"
+)
+_CLOUD = re.compile(rf"(?<![a-z0-9])(?:{CLOUD_WORDS})(?![a-z0-9])")
+_SELF = re.compile(rf"(?<![a-z0-9])(?:{SELF_WORDS})(?![a-z0-9])")
+_NEGATED_SELF = re.compile(
+    rf"\b(?:no|not|don'?t|do not|without|never|zero|nor|none)\b[^.,;]{{0,30}}?(?:{SELF_WORDS})(?![a-z])"
+)
+_PROVIDERS = (
+    ("aws", re.compile(r"\b(?:aws|amazon|ec2|s3|eks|ecs|fargate|rds)\b")),
+    ("gcp", re.compile(r"\b(?:gcp|google|gke|cloud run|app engine|bigquery)\b")),
+    ("azure", re.compile(r"\b(?:azure|microsoft|aks)\b")),
+)
+_YES_LEAD = re.compile(
+    r"^(?:yes|yeah|yea|yep|yup|ya|sure|definitely|absolutely|certainly|correct|indeed|of course|"
+    r"affirmative|we do|true|y)\b"
+)
+_NO_LEAD = re.compile(
+    r"^(?:no|nope|nah|not really|not at all|never|none|negative|not yet|we don'?t|we do not|"
+    r"we haven'?t|we have not|we aren'?t|we are not|n)\b(?!\s+(?:idea|clue|sure))"
+)
+_GO_AHEAD = re.compile(
+    r"\b(?:accept(?:ed)?|sounds? (?:good|right|fine|great|ok|reasonable)|looks? (?:good|right|fine|great|ok)|"
+    r"seems? (?:good|right|fine|reasonable)|go ahead|go for it|proceed|that works|works for me|fine by me|"
+    r"(?:let'?s )?go with (?:that|it|this|your|the|those)|as (?:you )?recommended|your recommendation|"
+    r"happy with (?:that|it|this)|makes sense|agreed?|lgtm|perfect|exactly|spot on|do it|please do|"
+    r"that'?s (?:right|fine|correct|good|it)|let'?s (?:go|do it|start)|carve (?:them|it) out|"
+    r"confirm(?:ed)?|recommend(?:ed|ation)?|fine|good|great|cool|nice|go)\b|^\W*(?:👍|✅|k)\W*$"
+)
+_REFUSE = re.compile(r"\b(?:no|not|don'?t|do not|never|wrong|keep (?:them|it) in)\b")
+
+_NO_OFFICE = re.compile(
+    r"\b(?:no|without|don'?t have an?|do not have an?|never had an?)\s+(?:\w+\s+)?(?:offices?|premises)\b"
+)
+_REMOTE = re.compile(
+    r"\bremote\b|\bdistributed\b|\bco-?working\b|\bwework\b|\bregus\b|\bwork(?:ing)? from home\b|"
+    r"\bwfh\b|\bhot ?desks?\b|\bshared (?:desk|space)s?\b"
+)
+_HAS_OFFICE = re.compile(
+    r"\b(?:have|got|rent|lease|own|with|in|keep)\s+(?:an?\s+|our\s+|the\s+|one\s+|two\s+)?(?:\w+\s+)?"
+    r"(?:offices?|premises|hq|headquarters)\b|\b(?:our|an?|one) (?:\w+ )?(?:offices?|hq|headquarters)\b"
+)
+
+
+def office_mentioned(text: str) -> bool | None:
+    """True/False when the text says whether the company has an office it controls."""
+    norm = re.sub(r"\s+", " ", text).strip().lower()
+    if _NO_OFFICE.search(norm):
+        return False
+    if _HAS_OFFICE.search(norm):  # "remote-first but we have a small office"
+        return True
+    return False if _REMOTE.search(norm) else None
+
+
+def number_in(text: str) -> int | None:
+    """The head count in ``text``: digits ("30", "1,200", "5k"), words ("thirty-five") or vague."""
+    norm = text.lower()
+    if match := re.search(r"\d[\d,]*(?:\.\d+)?", norm):
+        raw = match.group(0).replace(",", "")
+        number = float(raw)
+        if re.match(r"\s*k\b", norm[match.end() :]):
+            number *= 1000
+        return round(number)
+    total, current, seen = 0, 0, False
+    for word in re.findall(r"[a-z]+", norm):
+        if word in _UNITS:
+            current += _UNITS[word]
+        elif word in _TENS:
+            current += _TENS[word]
+        elif word in _SCALES and (seen or current):
+            total += max(current, 1) * _SCALES[word]
+            current = 0
+        elif word == "a" and not seen:
+            continue
+        elif seen and word != "and":
+            break
+        else:
+            continue
+        seen = True
+    if seen and (total or current):
+        return total + current
+    for pattern, number in _VAGUE:
+        if re.search(pattern, norm):
+            return number
+    return None
+
+
+def hosting_kind(value: Any) -> str | None:
+    """Classify a hosting value or answer as ``cloud``, ``self_hosted``, ``hybrid`` or None."""
+    if value is None:
+        return None
+    text = re.sub(r"\s+", " ", str(value).lower().replace("_", " ")).strip()
+    if text in {"own datacenter", "self hosted", "self-hosted"}:
+        return "self_hosted"
+    if text in {"other cloud", "cloud"}:
+        return "cloud"
+    text = _NEGATED_SELF.sub(" ", text)
+    cloud, own = bool(_CLOUD.search(text)), bool(_SELF.search(text))
+    if re.search(r"\bhybrid\b|\bpartly (?:in the )?cloud\b", text) or (cloud and own):
+        return "hybrid"
+    if own:
+        return "self_hosted"
+    return "cloud" if cloud else None
+
+
+def named_provider(text: str) -> str | None:
+    """``aws``, ``gcp`` or ``azure`` when the text names exactly one of them first."""
+    norm = text.lower()
+    found = [(m.start(), key) for key, pattern in _PROVIDERS if (m := pattern.search(norm))]
+    return min(found)[1] if found else None
+
+
+def leading_yes_no(text: str) -> bool | None:
+    """True/False when the answer opens with a plain yes or no ("no, best effort only")."""
+    norm = text.strip().lower()
+    if _NO_LEAD.match(norm):
+        return False
+    if _YES_LEAD.match(norm):
+        return True
+    return None
+
+
+def is_go_ahead(text: str) -> bool:
+    """The reply accepts a proposal ("sounds good", "that looks right to me, please proceed")."""
+    norm = text.strip().lower()
+    if leading_yes_no(norm) is False:
+        return False
+    if leading_yes_no(norm) is True and not _REFUSE.search(norm):
+        return True
+    return bool(_GO_AHEAD.search(norm)) and not _REFUSE.search(norm)
+
+
+def add_months(start: date, months: int) -> date:
+    """``start`` moved by whole months (the day clipped to the month's length)."""
+    month_index = start.month - 1 + months
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _safe(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _upcoming(today: date, month: int, year: int | None) -> date:
+    if year is not None:
+        return _month_end(year, month)
+    end = _month_end(today.year, month)
+    return end if end >= today else _month_end(today.year + 1, month)
+
+
+def _amount(word: str) -> int | None:
+    if word.isdigit():
+        return int(word)
+    return {"a": 1, "an": 1, "couple": 2, "few": 3, **_UNITS}.get(word)
+
+
+def parse_date(text: Any, today: date) -> date | None:
+    """A target date from ISO, "June 30, 2027", "30/06/2027", "March 2027", "Q3 2026", "H1 2027",
+    "in 4 months", "within six months", "next quarter", "end of the year" or "ASAP"."""
+    norm = re.sub(r"\s+", " ", str(text)).strip().lower()
+    year_m = r"(20\d{2})"
+    if match := re.search(r"(\d{4})-(\d{1,2})-(\d{1,2})", norm):
+        return _safe(int(match[1]), int(match[2]), int(match[3]))
+    if match := re.fullmatch(r"\+(\d{1,2})m", norm):
+        return add_months(today, int(match[1]))
+    if match := re.search(r"\b(\d{1,2})[/.](\d{1,2})[/.](20\d{2})\b", norm):
+        first, second = int(match[1]), int(match[2])
+        day, month = (first, second) if first > 12 else (second, first)
+        return _safe(int(match[3]), month, day)
+    if match := re.search(r"\b(\d{1,2})/(20\d{2})\b", norm):
+        return _month_end(int(match[2]), int(match[1])) if 1 <= int(match[1]) <= 12 else None
+    if match := re.search(rf"\b({_MONTH_RE})\.? (\d{{1,2}})(?:st|nd|rd|th)?,? {year_m}", norm):
+        return _safe(int(match[3]), _MONTHS[match[1]], int(match[2]))
+    if match := re.search(rf"\b(\d{{1,2}})(?:st|nd|rd|th)? (?:of )?({_MONTH_RE})\.?,? {year_m}", norm):
+        return _safe(int(match[3]), _MONTHS[match[2]], int(match[1]))
+    if match := re.search(rf"\bq([1-4])\s*(?:of\s*)?(?:{year_m}|'?(\d{{2}}))?\b", norm):
+        year = int(match[2]) if match[2] else (2000 + int(match[3]) if match[3] else None)
+        quarter_end = _upcoming(today, int(match[1]) * 3, year)
+        return quarter_end
+    if match := re.search(rf"\b(?:h([12])|(first|second) half(?: of)?)\s*{year_m}?", norm):
+        half = int(match[1]) if match[1] else (1 if match[2] == "first" else 2)
+        return _upcoming(today, 6 * half, int(match[3]) if match[3] else None)
+    relative = (
+        r"\b(?:in|within|next|over the next)\s+(?:about |around |roughly |the next |a )?"
+        r"(\d{1,2}|[a-z]+)\s+(month|week|year)"
+    )
+    if (match := re.search(relative, norm)) and (amount := _amount(match[1])) is not None:
+        months = {"month": amount, "week": max(1, round(amount / 4)), "year": amount * 12}[match[2]]
+        return add_months(today, months)
+    modal = r"\b(?:by|in|end of|before|until)\s+ma[yr]\b"  # "may" and "mar" are also plain words
+    if (match := re.search(rf"\b({_MONTH_RE})\b\.?(?:,? {year_m})?", norm)) and (
+        match[1] not in ("may", "mar") or match[2] or re.search(modal, norm)
+    ):
+        return _upcoming(today, _MONTHS[match[1]], int(match[2]) if match[2] else None)
+    if match := re.search(
+        rf"\b(early|mid|middle of|late|end of|start of|beginning of)\s+(?:the year\s+)?{year_m}", norm
+    ):
+        month = {"early": 3, "start of": 3, "beginning of": 3, "mid": 6, "middle of": 6}.get(match[1], 12)
+        return _month_end(int(match[2]), month)
+    if match := re.search(
+        rf"^(?:by |in |before |during |for )?{year_m}$|\b(?:by|in|before|during|for)\s+{year_m}\b", norm
+    ):
+        return _month_end(int(match[1] or match[2]), 12)
+    if re.search(r"\b(?:asap|as soon as possible|urgent(?:ly)?|right away|immediately|yesterday)\b", norm):
+        return add_months(today, 3)
+    if "next quarter" in norm:
+        quarter = (today.month - 1) // 3 + 1
+        return add_months(_month_end(today.year, quarter * 3), 3)
+    if "next year" in norm:
+        return date(today.year + 1, 6, 30)
+    if re.search(r"\b(?:end of|by|before) (?:the |this )?year\b|\byear[- ]end\b", norm):
+        return date(today.year, 12, 31)
+    return None
