@@ -13,7 +13,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from assessment.models import LABELS
 from knowledge.models import CATEGORIES
@@ -21,6 +30,48 @@ from knowledge.models import CATEGORIES
 SESSION_KIND = "soc2-ready-session"
 SCHEMA_VERSION = 1
 EventKind = Literal["scoping", "scope_confirm", "carve_out", "scored", "followup"]
+
+
+def _check_label(value: str | None) -> str | None:
+    if value is not None and value not in LABELS:
+        raise ValueError(f"{value!r} is not one of {', '.join(LABELS)}")
+    return value
+
+
+class ScopingValue(BaseModel):
+    """What a scoping answer set: one profile field and its parsed value."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    field: str = Field(min_length=1)
+    value: StrictBool | StrictInt | str | None
+
+
+class CarveValue(BaseModel):
+    """The carve-out decision: carved kinds, the provider's name and facts learnt on the way."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kinds: list[str]
+    provider: str | None = None
+    hosting: str | None = None
+    has_office: StrictBool | None = None
+
+
+def _check_value(kind: str, value: Any) -> None:
+    """The engine replays ``value`` by kind, so its shape is checked here, not discovered later."""
+    if kind == "scoping":
+        ScopingValue.model_validate(value)
+    elif kind == "carve_out":
+        CarveValue.model_validate(value)
+    elif kind == "scope_confirm":
+        if not isinstance(value, list) or not value:
+            raise ValueError("a confirmed scope must be a non-empty list of category names")
+        for name in value:
+            if name not in CATEGORIES:
+                raise ValueError(f"unknown category {name!r}")
+    elif value is not None:
+        raise ValueError(f"a {kind} answer has no value")
 
 
 class Event(BaseModel):
@@ -33,18 +84,26 @@ class Event(BaseModel):
     text: str = ""  # the answer, kept whole
     clarification: str | None = None  # the reply to a clarifying question, kept whole
     label: str | None = None  # scored and follow-up answers
-    confidence: float = Field(default=1.0, ge=0.0, le=1.0)
+    # strict: a hand-edited "high" or "no" is refused rather than coerced into a score or a skip
+    confidence: float = Field(default=1.0, ge=0.0, le=1.0, strict=True)
     source: str = ""
     value: Any = None  # scoping value, confirmed scope list or carve-out decision
     shown: str = ""  # how a scoping answer was understood, in words
-    skipped: bool = False
+    skipped: bool = Field(default=False, strict=True)
 
     @field_validator("label")
     @classmethod
     def _label(cls, value: str | None) -> str | None:
-        if value is not None and value not in LABELS:
-            raise ValueError(f"{value!r} is not one of {', '.join(LABELS)}")
-        return value
+        return _check_label(value)
+
+    @model_validator(mode="after")
+    def _value_fits_kind(self) -> Event:
+        if not self.skipped:
+            try:
+                _check_value(self.kind, self.value)
+            except ValidationError as exc:
+                raise ValueError(f"value of a {self.kind} answer: {_describe(exc)}") from None
+        return self
 
 
 class Pending(BaseModel):
@@ -56,8 +115,13 @@ class Pending(BaseModel):
     kind: EventKind
     text: str
     label: str | None = None
-    confidence: float = Field(default=0.0, ge=0.0, le=1.0)
+    confidence: float = Field(default=0.0, ge=0.0, le=1.0, strict=True)
     source: str = ""
+
+    @field_validator("label")
+    @classmethod
+    def _label(cls, value: str | None) -> str | None:
+        return _check_label(value)
 
 
 class Turn(BaseModel):

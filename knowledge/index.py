@@ -228,6 +228,10 @@ def _prepare_root(data_dir: Path) -> Path:
     if root.exists() and not root.is_dir():
         root.unlink()  # a stray file where our directory belongs
     root.mkdir(parents=True, exist_ok=True)
+    for name in (MANIFEST_NAME, ".lock"):  # a directory where our file belongs would fail every build
+        entry = root / name
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
     return root
 
 
