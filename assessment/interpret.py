@@ -14,9 +14,11 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Literal
 
 from assessment.injection import looks_like_injection
+from assessment.interpret_clauses import negations
 from assessment.interpret_data import load_data, normalize
 from assessment.interpret_rules import RuleResult, apply_rules, margin_confidence
 from assessment.models import LABELS, Interpretation, Label, Question
@@ -75,6 +77,21 @@ def _semantic(text: str) -> dict[Label, float] | None:
         return None
 
 
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def clean_text(text: str) -> str:
+    """``text`` without lone UTF-16 surrogates (they cannot be encoded, stored or shown).
+
+    A well-formed surrogate pair (an emoji decoded as two halves) is joined into its character;
+    a lone half becomes a space so the words around it stay apart.
+    """
+    if not _LONE_SURROGATE.search(text):
+        return text
+    joined = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    return joined.replace("\ufffd", " ") if "\ufffd" not in text else _LONE_SURROGATE.sub(" ", text)
+
+
 _SCRIPT_BLOCK = re.compile(r"<(script|style)\b[^>]*>.*?(</\1\s*>|$)", re.I | re.S)
 _MARKUP = re.compile(r"</?[a-z][^<>]*>", re.I)
 
@@ -86,8 +103,18 @@ def interpret_with(
     mode: Mode = "combined",
 ) -> Interpretation:
     """Like :func:`interpret` but choosing the layers (for benchmarks); never raises."""
+    got = _interpret(answer, question, options, mode)
+    # Nothing a caller stores may carry text that cannot be encoded (lone surrogates).
+    return replace(got, reason=clean_text(got.reason)) if _LONE_SURROGATE.search(got.reason) else got
+
+
+def _interpret(
+    answer: str, question: str | Question | None, options: Sequence[str] | None, mode: Mode
+) -> Interpretation:
     try:
-        answer = answer if isinstance(answer, str) else str(answer)
+        answer = clean_text(answer if isinstance(answer, str) else str(answer))
+        question = clean_text(_question_text(question))
+        options = [clean_text(str(o)) for o in options] if options else None
         # Markup carries no answer: read only the words between tags (pasted HTML, <script>...).
         answer = _MARKUP.sub(" ", _SCRIPT_BLOCK.sub(" ", answer[:10_000]))
         text = normalize(answer)
@@ -100,7 +127,7 @@ def interpret_with(
         if looks_like_injection(text):
             # Instructions aimed at the assistant are not an answer; ask again instead of scoring.
             return Interpretation("unknown", 0.2, "reads like instructions, not an answer", "rules")
-        rules = apply_rules(answer, _question_text(question))
+        rules = apply_rules(answer, question)
         if mode == "rules" or (mode == "combined" and (rules.decisive or not text)):
             return Interpretation(rules.label, rules.confidence, rules.reason, "rules")
         probs = _semantic(rules.focus or text)
@@ -109,10 +136,24 @@ def interpret_with(
         if mode == "embeddings":
             best = max(LABELS, key=lambda lab: probs[lab])
             return Interpretation(best, round(probs[best], 3), "closest to example answers", "embedding")
-        return _combine(rules, probs)
+        carve_out_cued = "not_applicable" in rules.evidence
+        return _combine(rules, probs if carve_out_cued else _without_carve_out(probs, text))
     except Exception:  # interpretation must never break a turn; the engine will ask to clarify
         _log.exception("interpretation failed")
         return Interpretation("unknown", 0.0, "could not interpret the answer", "error")
+
+
+def _without_carve_out(probs: dict[Label, float], text: str) -> dict[Label, float]:
+    """Drop the model's "does not apply" reading of an answer that negates nothing.
+
+    Carve-outs are said with a negation ("we don't store card data") or a provider that handles
+    the control; the model cannot see polarity, so "we store customer PII" lands near them too.
+    """
+    data = load_data()
+    if negations(text, data) or data.cue["provider_handles"].search(text) or probs["not_applicable"] >= 0.999:
+        return probs
+    rest = 1.0 - probs["not_applicable"]
+    return {lab: (0.0 if lab == "not_applicable" else p / rest) for lab, p in probs.items()}
 
 
 def _combine(rules: RuleResult, probs: dict[Label, float]) -> Interpretation:

@@ -43,6 +43,11 @@ class _Cues(BaseModel):
 
     unknown: tuple[str, ...] = Field(min_length=1)
     delegation: tuple[str, ...] = Field(min_length=1)
+    owner: tuple[str, ...] = Field(min_length=1)
+    gap: tuple[str, ...] = Field(min_length=1)
+    in_progress: tuple[str, ...] = Field(min_length=1)
+    scope_limit: tuple[str, ...] = Field(min_length=1)
+    weak_practice: tuple[str, ...] = Field(min_length=1)
     question_back: tuple[str, ...] = Field(min_length=1)
     future: tuple[str, ...] = Field(min_length=1)
     partial: tuple[str, ...] = Field(min_length=1)

@@ -11,6 +11,16 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from assessment.interpret_clauses import (
+    affirms_elsewhere,
+    applies_not,
+    gap_label,
+    limited_scope,
+    names_owner_only,
+    restrictive_question,
+)
+from assessment.interpret_clauses import clause_polarity as _clause_polarity
+from assessment.interpret_clauses import clauses as _clauses
 from assessment.interpret_data import InterpretData, load_data, normalize
 from assessment.interpret_fuzzy import fuzzy_phrase, fuzzy_word
 from assessment.interpret_patterns import caveat_weight, coverage_label, is_topical, scoped_yes, stale_one_off
@@ -33,10 +43,8 @@ HEDGED_CEILING = 0.8  # "pretty sure we do": recorded, but never as certain as a
 OFF_TOPIC_CONFIDENCE = 0.35  # no cue and nothing about the question: the engine must clarify
 MAX_RULE_CHARS = 4000  # long answers: the decisive parts are the opening and the conclusion
 
-_CLAUSE_SPLIT = re.compile(r"[.;!?\n]+|,\s+|\s+[-–—]\s+|\s\(|\)\s")
 _TOKEN = re.compile(r"[\w'/%+.-]+|[^\w\s]", re.UNICODE)
 _FREQUENCY = frozenset({"usually", "often", "generally", "typically", "sometimes", "occasionally"})
-_COORDINATION = re.compile(r",|\b(?:and|or|nor|plus)\b")
 _CONTRAST = re.compile(r"\b(?:but|however|although|though|except that)\b")
 _INNER_SO = re.compile(r"(?<!\bor)\s(?:and )?so(?! far| that| many| much| long| to speak)[\s,]+(.+)$")
 _QUESTION_WORDS = frozenset(
@@ -120,7 +128,7 @@ def _lead(text: str, data: InterpretData) -> tuple[Label, str, str] | None:
         bare = head.rstrip(",.;:!-–—")
         after_punct = bare != head
         rest = " ".join(tokens[n:])
-        follower = rest.split(" ", 1)[0].strip(",.;:!") if rest else ""
+        follower = rest.split(" ", 1)[0].strip(",.;:!-–—") if rest else ""
         hit: tuple[Label, str] | None = None
         if bare in data.words:
             hit = data.words[bare], bare
@@ -128,7 +136,15 @@ def _lead(text: str, data: InterpretData) -> tuple[Label, str, str] | None:
             hit = fuzzy_word(bare, data)
         if hit is None:
             continue
-        if not rest or after_punct or follower in data.lead_followers or follower in data.words:
+        if hit[0] == "yes" and not after_punct and (follower in data.negators or follower.endswith("n't")):
+            continue  # "we do not have it": the statement is negated, not opened with a yes
+        if (
+            not rest
+            or after_punct
+            or not follower
+            or follower in data.lead_followers
+            or follower in data.words
+        ):
             return hit[0], hit[1], rest
     return None
 
@@ -141,51 +157,6 @@ def _only_symbols(text: str, data: InterpretData) -> Label | None:
     labels = {data.words.get(c) for c in chars}
     labels.discard(None)
     return labels.pop() if len(labels) == 1 else None
-
-
-def _negations(part: str, data: InterpretData) -> int:
-    words = re.findall(r"[\w']+", part)
-    count = sum(
-        1 for w in words if w in data.negators or w.endswith("n't") or w.split("'")[0] in data.negators
-    )
-    return count + len(data.cue["negative_sense"].findall(part))
-
-
-def _coordinated(clause: str, data: InterpretData) -> list[str]:
-    """Split "no tests and no alerts" into its parts; "no way in without it or a key" stays whole."""
-    parts: list[str] = []
-    for piece in _COORDINATION.split(clause):
-        first = piece.split(" ", 2)[:2]
-        if parts and not any(w in data.negators for w in first):
-            parts[-1] += " " + piece
-        else:
-            parts.append(piece)
-    return parts
-
-
-def _clause_polarity(clause: str, data: InterpretData) -> int:
-    """+1 affirmative, -1 negated, +2 double negation, 0 no content (even negations affirm)."""
-    words = re.findall(r"[\w']+", clause)
-    if not words:
-        return 0
-    # Parity is counted per coordinated part: "no tests and no alerts" is two negations, not a double one.
-    counts = [_negations(part, data) for part in _coordinated(clause, data)]
-    if not any(counts):
-        return 1 if len(words) >= 2 else 0
-    if any(c and c % 2 == 0 for c in counts):
-        return 2
-    return -1
-
-
-def _clauses(text: str) -> list[str]:
-    parts = [p.strip(" ,") for p in _CLAUSE_SPLIT.split(text)]
-    out: list[str] = []
-    for part in parts:
-        # Split at contrast words so "we collect logs but nobody looks" gives two clauses.
-        out.extend(
-            s.strip() for s in re.split(r"\b(?:but|however|although|though|whereas)\b", part) if s.strip()
-        )
-    return out
 
 
 def _conclusion(clauses: list[str], data: InterpretData) -> str | None:
@@ -264,18 +235,31 @@ def apply_rules(answer: str, question: str = "") -> RuleResult:
         add("unknown", W_STRONG, "asks a question back")
     elif text.endswith("?"):
         add("unknown", 1.0, "ends with a question mark")
-    if cue["future"].search(text):
+    progress = cue["in_progress"].search(text)
+    if progress:
+        # "Begun; completion planned for Q3": the plan is about finishing, the work has started.
+        add("partial", W_CUE, f"work is underway ({progress.group(0)})")
+    elif cue["future"].search(text):
         add("no", W_CUE, "describes a plan, not a current control")
-    partial_hits = {m.group(0) for m in cue["partial"].finditer(body)}
+    partial_spans = [m for m in cue["partial"].finditer(body)]
+    if restrictive_question(question):
+        partial_spans = [m for m in partial_spans if not re.search(r"\b(?:only|just)\b", m.group(0))]
+    partial_hits = {m.group(0) for m in partial_spans}
     if partial_hits:
-        # "No, accounts usually linger": after an explicit no, a frequency word describes the gap.
-        habitual = lead and lead[0] == "no" and partial_hits <= _FREQUENCY
+        # "No, accounts usually linger" / "no, best effort only": after an explicit no, a frequency
+        # word or an informal practice describes the gap rather than a partial control.
+        weak = [(w.start(), w.end()) for w in cue["weak_practice"].finditer(body)]
+        habitual = bool(lead and lead[0] == "no") and all(
+            m.group(0) in _FREQUENCY or any(m.start() <= e and s <= m.end() for s, e in weak)
+            for m in partial_spans
+        )
         add(
             "partial",
             (W_CUE - 1.5) if habitual else W_CUE + 0.5 * (len(partial_hits) - 1),
             f"hedges ({', '.join(sorted(partial_hits))[:60]})",
         )
-    if cue["not_applicable"].search(text):
+    not_applies = applies_not(text, data)
+    if not_applies:
         add("not_applicable", W_STRONG, "says it does not apply")
     ceiling = 1.0
     hedged = cue["hedged"].search(text)
@@ -284,6 +268,11 @@ def apply_rules(answer: str, question: str = "") -> RuleResult:
         negated = _clause_polarity(text[hedged.start() :].split(",")[0], data) < 0
         add("no" if negated else "yes", W_CUE, "a hedged but clear answer")
         ceiling = HEDGED_CEILING
+    # "Our CTO owns it" alone: the speaker cannot say; beside "in place for years" it only names an owner.
+    owner = cue["owner"].search(text)
+    affirmed = lead_yes or evidence.get("yes", 0.0) > 0 or affirms_elsewhere(text, data, cue["owner"])
+    if owner and not affirmed and names_owner_only(text, owner):
+        add("unknown", W_STRONG, "someone else would know")
     closing = clauses[-1] if len(clauses) > 1 and not lead else ""
     if data.words.get(closing) in ("yes", "no") and closing not in data.fillers:
         add(data.words[closing], W_LEAD, f"ends with {closing!r}")  # "Pretty sure we do, yes."
@@ -308,7 +297,7 @@ def apply_rules(answer: str, question: str = "") -> RuleResult:
     handles = cue["provider_handles"].search(text)
     if handles and carve_out_vendor:
         add("not_applicable", W_STRONG, "a provider carries this control")
-    elif handles and _PERSON.search(text[: handles.start()]) and not vendors:
+    elif handles and _PERSON.search(text[: handles.start()]) and not vendors and not affirmed:
         add("unknown", W_CUE, "someone else handles it")
     topic = _CARVE_OUT_TOPIC.search(question.lower()) if question else None
     if topic and carve_out_vendor and not any(lab in evidence for lab in ("no", "partial", "unknown")):
@@ -325,20 +314,28 @@ def apply_rules(answer: str, question: str = "") -> RuleResult:
     weight = caveat_weight(caveat, data) if caveat else 0.0
     if weight and evidence.get("no", 0.0) < W_CUE:
         add("partial", weight, "a limitation follows 'but'")
+    # A gap beside a coverage figure or a hedge ("3 of 40 are missing") is a partial control.
+    gap = None if not_applies else gap_label(text, data, lead_yes or bool(caveat or coverage or partial_hits))
+    if gap:
+        add(gap[0], W_CUE, f"names a gap ({gap[1]})")
 
     # Clause polarity, skipping clauses whose meaning a cue already decided; what follows a caveat
     # only counts against the answer.
     polarities: list[int] = []
-    decided = ("unknown", "delegation", "future", "not_applicable", "question_back", "lapsed", "bad_practice")
+    decided = ("unknown", "delegation", "future", "question_back", "lapsed", "bad_practice", "in_progress")
     for clause in _clauses(body):
         if clause in data.fillers or any(cue[name].search(clause) for name in decided):
+            continue
+        if (gap and cue["gap"].search(clause)) or (not_applies and applies_not(clause, data)):
             continue
         polarity = _clause_polarity(clause, data)
         if polarity and not (caveat and clause in caveat and polarity > 0):
             polarities.append(polarity)
-    if -1 in polarities and (lead_yes or 1 in polarities or 2 in polarities) and not lapsed:
+    mixed = -1 in polarities and (lead_yes or 1 in polarities or 2 in polarities) and not lapsed
+    if mixed:
         add("partial", W_MIXED, "some parts affirm, others deny")
-    for polarity in polarities[:3]:
+    # In a mixed answer each side counts once: two gaps beside one strength still make a partial.
+    for polarity in sorted(set(polarities[:3])) if mixed else polarities[:3]:
         if polarity == 2:
             add("yes", W_DOUBLE_NEG, "double negation", False)
         elif polarity > 0:
@@ -348,6 +345,11 @@ def apply_rules(answer: str, question: str = "") -> RuleResult:
     if vendors and not any(lab in evidence for lab in ("no", "unknown", "partial")):
         add("yes", W_TOOL, f"names {', '.join(v.name for v in vendors[:3])}")
 
+    scope = limited_scope(text, question, data)
+    if scope and evidence.get("yes", 0.0) > 0 and not lapsed:
+        # "We do it for prod only": whatever affirms the control is limited to part of its scope.
+        evidence["partial"] += evidence.pop("yes")
+        add("partial", 0.0, f"limited to part of the scope ({scope})")
     reason = "; ".join(dict.fromkeys(reasons)) or "no clear cue"
     if not any(cued) and "no" not in evidence and not is_topical(text, question, data):
         # Nothing that reads as an answer to this question: ask rather than guess.

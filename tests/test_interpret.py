@@ -17,6 +17,9 @@ DEV_SET = Path(__file__).parent / "data" / "answers_dev.jsonl"
 # Written independently of the rules (before reading them); the rules were fixed afterwards, so it is
 # no longer blind, but it guards the general patterns it covers.
 BLIND_SET = Path(__file__).parent / "data" / "answers_blind.jsonl"
+# Written before the rules for owners, gaps, scope limits, work underway, informal practice and
+# statements of fact were fixed: the error patterns a simulated interview found, plus neighbours.
+BLIND2_SET = Path(__file__).parent / "data" / "answers_blind2.jsonl"
 MFA = "Do you require MFA for all employees?"
 
 
@@ -245,10 +248,17 @@ def test_blind_set_is_broad() -> None:
 
 
 @pytest.mark.usefixtures("interpret_model")
-def test_blind_set_accuracy() -> None:
-    rows = _dev_rows(BLIND_SET)
+@pytest.mark.parametrize("path", [BLIND_SET, BLIND2_SET], ids=["blind", "blind2"])
+def test_blind_set_accuracy(path: Path) -> None:
+    rows = _dev_rows(path)
     right = sum(interpret(r["answer"], r["question"]).label == r["label"] for r in rows)
     assert right / len(rows) >= 0.85
+
+
+def test_blind2_set_is_broad() -> None:
+    rows = _dev_rows(BLIND2_SET)
+    assert len(rows) >= 60
+    assert {r["label"] for r in rows} == set(LABELS)
 
 
 BACKUPS = "Are production databases backed up automatically, encrypted, with an alert if a backup fails?"
@@ -294,3 +304,59 @@ def test_off_topic_answers_are_unknown_and_clarified(answer: str) -> None:
     got = interpret(answer, BACKUPS)
     assert got.label == "unknown"
     assert needs_clarification(got)
+
+
+PRIVACY = "Does your product collect or store personal data about end users (names, emails, payments)?"
+RETENTION = "Do you keep personal data only as long as needed, with retention periods that are enforced?"
+VENDORS = "Do you review each critical vendor's security before signing and every year?"
+LEAST = "Does each person get only the access their role needs?"
+
+
+@pytest.mark.parametrize(
+    ("answer", "question", "label"),
+    [
+        ("Yes, it's been in place for years. Our CTO owns it.", MFA, "yes"),
+        ("should be yes, our CTO set it up for everyone", MFA, "yes"),
+        ("My cofounder owns vendor reviews and does them before every contract.", VENDORS, "yes"),
+        ("our CTO owns it", MFA, "unknown"),
+        ("Ask Sarah, she handles that.", MFA, "unknown"),
+        ("our ops lead would know", MFA, "unknown"),
+        ("We do not currently have this control.", VENDORS, "no"),
+        ("Logs aren't centralized and we have no alerting.", VENDORS, "no"),
+        ("honestly that's a gap for us", VENDORS, "no"),
+        ("we are missing that", VENDORS, "no"),
+        ("Yes, but there is a gap for contractors", MFA, "partial"),
+        ("We have no gaps in vendor reviews.", VENDORS, "yes"),
+        ("we get alerted whenever a backup is missing", BACKUPS, "yes"),
+        ("we do it for prod only", BACKUPS, "partial"),
+        ("just the critical ones", VENDORS, "partial"),
+        ("prod access is for the two founders only", LEAST, "yes"),
+        ("We have begun implementing this; completion is planned for next quarter.", VENDORS, "partial"),
+        ("rolling it out now", MFA, "partial"),
+        ("planned for next quarter", MFA, "no"),
+        ("no, best effort only", VENDORS, "no"),
+        ("no - only when someone remembers", VENDORS, "no"),
+        ("Not yet — we don't keep personal data only as long as needed.", RETENTION, "no"),
+        ("we store customer PII", PRIVACY, "yes"),
+        ("yes — names, emails and some payment info", PRIVACY, "yes"),
+        ("we don't collect any personal data", PRIVACY, "not_applicable"),
+        ("sounds right, go ahead", None, "yes"),
+        ("yep looks good", None, "yes"),
+    ],
+)
+def test_owner_gap_scope_progress_and_fact_patterns(answer: str, question: str | None, label: str) -> None:
+    got = interpret(answer, question)
+    assert got.label == label
+    if label == "unknown":
+        assert got.confidence >= CLARIFY_THRESHOLD  # delegation is a clear "I can't say", recorded as such
+
+
+@pytest.mark.parametrize("answer", ["\ud800", "yes \udfff", "\ud83d\ude00 we do", "no\ud800 we don't"])
+def test_lone_surrogates_never_reach_the_result(answer: str) -> None:
+    got = interpret(answer, MFA, options=("Yes\udc00", "No"))
+    got.reason.encode("utf-8")  # raises on a lone surrogate
+    assert got.label in LABELS
+
+
+def test_words_around_a_lone_surrogate_are_still_read() -> None:
+    assert interpret("\ud800yes\ud800", MFA).label == "yes"
