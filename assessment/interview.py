@@ -6,6 +6,7 @@ retriever are immutable and may be shared, so many interviews can run at once in
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterable
 from dataclasses import replace
@@ -35,6 +36,9 @@ if TYPE_CHECKING:
     from assessment.llm.engine import InterviewLLM
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 class Interview(AnswerHandlers):
     """A guided SOC 2 readiness interview (see DESIGN.md for the public contract)."""
 
@@ -54,7 +58,7 @@ class Interview(AnswerHandlers):
         if report_type not in (None, "type1", "type2"):
             raise ValueError(f"report_type must be 'type1' or 'type2', got {report_type!r}")
         today = date.today().isoformat()
-        name = session_name or render_message("default_session_name")
+        name = _storable(session_name or render_message("default_session_name"))
         state = SessionState(name, today, today, report_type, given)
         self._setup(state, retriever, llm, bank, corpus)
 
@@ -196,7 +200,7 @@ class Interview(AnswerHandlers):
     def answer(self, text: str) -> Reply:
         """Handle one user turn: an answer, a command or a side question. Never raises on bad input."""
         with self._lock:
-            text = "" if text is None else str(text)
+            text = _storable("" if text is None else str(text))
             self.next_question()  # make sure the question being answered is in the transcript
             self._say("user", text)
             try:
@@ -415,3 +419,8 @@ class Interview(AnswerHandlers):
     def _say(self, role: str, text: str) -> None:
         self._state.transcript.append({"role": role, "text": text})
         self._touch()
+
+
+def _storable(text: str) -> str:
+    """The text with lone surrogates replaced by U+FFFD, so it can always be saved as UTF-8 JSON."""
+    return _LONE_SURROGATE.sub("\ufffd", text)
