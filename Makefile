@@ -39,8 +39,10 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 bench: $(STAMP)
-	$(BIN)/python bench/retrieval.py
+	$(BIN)/python bench/retrieval.py --file tests/data/retrieval_dev.jsonl --file tests/data/retrieval_blind.jsonl
+	$(BIN)/python bench/interpret.py
 	$(BIN)/python bench/interview.py
+	$(BIN)/python bench/interview_blind.py
 	$(BIN)/python bench/report.py
 
 clean:
