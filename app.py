@@ -22,7 +22,12 @@ import streamlit as st  # noqa: E402  (after the offline environment is set)
 from assessment import app_support as support  # noqa: E402
 from assessment.app_support import text as t  # noqa: E402
 from assessment.models import Question, Report  # noqa: E402
-from assessment.storage import SessionStore, is_valid_session_id, new_session_id  # noqa: E402
+from assessment.storage import (  # noqa: E402
+    SessionStore,
+    StoreError,
+    is_valid_session_id,
+    new_session_id,
+)
 
 log = logging.getLogger("soc2_ready.app")
 RECENT_BUBBLES = 2  # chat turns left visible under the results; earlier ones fold into an expander
@@ -149,10 +154,12 @@ def handle_pending(res: Resources) -> None:
         resume_from_upload(res)
     elif action == "answer" and iv is not None:
         message = str(value or "").strip()
-        if message:
-            with st.spinner(t("thinking")):
-                iv.answer(message)
-            persist(res, iv)
+        if not message:
+            st.toast(t("empty_answer"))  # nothing typed: keep the question, say what to do
+            return
+        with st.spinner(t("thinking")):
+            iv.answer(message)
+        persist(res, iv)
     elif action == "back" and iv is not None:
         st.toast(iv.back().message)
         persist(res, iv)
@@ -278,7 +285,10 @@ def interview_page(res: Resources, iv: Any) -> None:
         t("chat_placeholder" if question is not None else "chat_placeholder_finished"),
         key="chat_text",
         on_submit=on_chat_submit,
-        max_chars=res.settings.max_answer_chars,
+        # Not max_answer_chars: Streamlit would cut a longer paste silently. The engine reads the first
+        # max_answer_chars, says so, and keeps the whole answer; this cap only stops runaway pastes
+        # (a session holding more than an upload's worth could not be resumed from its file).
+        max_chars=res.settings.max_upload_bytes,
     )
 
 
@@ -286,7 +296,8 @@ def chat_bubbles(bubbles: list[tuple[str, str]]) -> None:
     """Replay chat turns as chat messages."""
     for role, message in bubbles:
         with st.chat_message(role):
-            st.markdown(message)
+            # What the founder typed is shown exactly as typed, never as Markdown, HTML or LaTeX.
+            st.markdown(support.markdown_literal(message) if role == "user" else message)
 
 
 def question_block(question: Question) -> None:
@@ -469,6 +480,9 @@ def run() -> None:
         main()
         # Start loading the index only now: the page is already on screen and interactive.
         get_retriever(str(Settings().data_dir))
+    except StoreError as exc:  # locked or unusable database: say so instead of a generic error
+        log.error("session store unavailable: %s", exc)
+        st.error(t("error_store_open", reason=str(exc)))
     except Exception:
         ref = uuid.uuid4().hex[:8]
         log.exception("page failed (ref %s)", ref)

@@ -229,6 +229,18 @@ def is_side_question(text: str, understood: Interpretation) -> bool:
     return "?" in text or bool(_ASKING_START.match(text.strip().lower()))
 
 
+def is_clear_side_question(text: str) -> bool:
+    """An unmistakable question to us ("what does CC6.1 mean?", "how do auditors test this?").
+
+    Checked before the scoping, scope and carve-out parsers, whose lenient readings would otherwise
+    take such a question as an answer.
+    """
+    norm = " ".join(text.strip().lower().split())
+    if not norm or not _ASKING_START.match(norm):
+        return False
+    return norm.endswith("?") or bool(intents.CRITERION_MENTION.search(norm))
+
+
 def _join(first: str | None, second: str) -> str:
     return f"{first} {second}" if first else second
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future
@@ -167,6 +168,27 @@ def transcript_turns(transcript: Iterable[Any]) -> list[tuple[str, str]]:
         else:
             turns.append((speaker, str(said)))
     return turns
+
+
+# Characters that start Markdown (or Streamlit's LaTeX and colour directives) wherever they appear.
+_MARKDOWN_ANYWHERE = re.compile(r"([\\`*_\[\]<>#$~|&])")
+# Characters that start a list, heading rule or setext heading only at the start of a line.
+_MARKDOWN_LINE_START = re.compile(r"^([ \t]*)([-+=]|\d+[.)])", re.MULTILINE)
+
+
+def markdown_literal(said: str) -> str:
+    """``said`` escaped so Markdown shows it exactly as typed (no HTML, links, math or formatting).
+
+    Streamlit never renders raw HTML here (no ``unsafe_allow_html``), but it would silently drop a
+    typed ``<tag>`` and read ``$5 and $10`` as LaTeX; escaping keeps every character visible.
+    """
+    escaped = _MARKDOWN_ANYWHERE.sub(r"\\\1", said.replace("\r\n", "\n").replace("\r", "\n"))
+    escaped = _MARKDOWN_LINE_START.sub(lambda m: m.group(1) + _escape_marker(m.group(2)), escaped)
+    return escaped.replace("\n", "  \n")  # keep the founder's line breaks
+
+
+def _escape_marker(marker: str) -> str:
+    return "\\" + marker if not marker[0].isdigit() else marker[:-1] + "\\" + marker[-1]
 
 
 def render_report(report: Report, fmt: str, retriever: Any = None) -> bytes | str:

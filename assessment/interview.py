@@ -14,7 +14,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from assessment import asking, flow, intents
-from assessment.answering import AnswerHandlers, is_side_question
+from assessment.answering import AnswerHandlers, is_clear_side_question, is_side_question
 from assessment.bank import QuestionBank, default_bank
 from assessment.carveout import build_subservices
 from assessment.flow import Context, Derived, Progress, Slot
@@ -230,6 +230,8 @@ class Interview(AnswerHandlers):
         if len(text) > self._max_chars:
             understood_text = text[: self._max_chars]
             notice = render_message("answer_truncated", limit=self._max_chars)
+        if slot.kind in ("scoping", "scope_confirm", "carve_out") and is_clear_side_question(understood_text):
+            return self._side(understood_text, question)
         if slot.kind == "scoping":
             return self._answer_scoping(slot, question, text, understood_text, notice, d)
         if slot.kind == "scope_confirm":

@@ -29,6 +29,7 @@ from sqlalchemy import (
     delete,
     event,
     insert,
+    inspect,
     select,
     text,
     update,
@@ -58,6 +59,10 @@ sessions_table = Table(
 
 class StoreError(RuntimeError):
     """The session store cannot be used; the message says what to check."""
+
+
+class _Damaged(Exception):
+    """The SQLite integrity check failed: the file is damaged, not just busy."""
 
 
 @dataclass(frozen=True)
@@ -136,25 +141,55 @@ class SessionStore:
             return engine
         except DatabaseError as exc:
             engine.dispose()
-            if self._sqlite_path is None:
-                raise StoreError(f"cannot open the session store at {make_url(self.url)!r}: {exc}") from exc
-            self._move_aside(str(exc.orig or exc))
+            reason = str(exc.orig or exc)
+            if self._sqlite_path is None or not self._is_damage(exc):
+                # Locked, unreadable or foreign: the file may be healthy and in use, so leave it be.
+                where = make_url(self.url)
+                raise StoreError(f"cannot open the session store at {where!r}: {reason}") from exc
+            if self._sqlite_path.is_dir():
+                reason = "a folder, not a database file, is in its place"
+            self._move_aside(reason)
         engine = self._make_engine()
         self._check(engine)
         return engine
+
+    def _is_damage(self, exc: DatabaseError) -> bool:
+        """True when the SQLite file itself is broken (not merely locked or busy)."""
+        if isinstance(exc.orig, _Damaged):
+            return True
+        name = str(getattr(exc.orig, "sqlite_errorname", ""))
+        if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+            return True
+        # A directory (or other non-file) where the database should be cannot be opened at all.
+        path = self._sqlite_path
+        cannot_open = name.startswith("SQLITE_CANTOPEN")
+        return cannot_open and path is not None and path.exists() and not path.is_file()
 
     def _check(self, engine: Engine) -> None:
         with engine.begin() as conn:
             if engine.dialect.name == "sqlite":
                 result = conn.execute(text("PRAGMA quick_check")).scalar()
                 if result != "ok":
-                    raise DatabaseError("PRAGMA quick_check", None, Exception(str(result)))
+                    raise DatabaseError("PRAGMA quick_check", None, _Damaged(str(result)))
         _metadata.create_all(engine)
+        found = {column["name"] for column in inspect(engine).get_columns(sessions_table.name)}
+        missing = sorted(column.name for column in sessions_table.columns if column.name not in found)
+        if missing:
+            raise DatabaseError(
+                "sessions table",
+                None,
+                Exception(f"its sessions table belongs to something else (no column {', '.join(missing)})"),
+            )
 
     def _move_aside(self, reason: str) -> None:
         assert self._sqlite_path is not None
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         target = self._sqlite_path.with_name(f"{self._sqlite_path.name}.damaged-{stamp}")
+        # Two faults within one second must not overwrite the first copy: nothing is ever deleted.
+        counter = 1
+        while any(Path(f"{target}{suffix}").exists() for suffix in ("", "-wal", "-shm")):
+            counter += 1
+            target = self._sqlite_path.with_name(f"{self._sqlite_path.name}.damaged-{stamp}-{counter}")
         for suffix in ("", "-wal", "-shm"):
             source = Path(f"{self._sqlite_path}{suffix}")
             if source.exists():
