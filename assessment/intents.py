@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal, Protocol
 
+from assessment.faq import match_faq
 from assessment.models import Interpretation
 from assessment.templates import render_message
 from knowledge.corpus import Corpus
@@ -179,6 +180,13 @@ def answer_side_question(text: str, retriever: SearchesCriteria | None, corpus: 
         if all(cid != item[0] for item in found):
             found.append((cid, criterion.title, criterion.in_practice))
     if not found:
+        entry = match_faq(text)
+        if entry is not None:
+            message = " ".join(entry.answer.split())
+            related = [f"{c} ({corpus.get(c).title})" for c in entry.related if c in corpus.ids]
+            if related:
+                message += "\n" + render_message("side_see_also", others="; ".join(related))
+            return SideAnswer(message, tuple(c for c in entry.related if c in corpus.ids))
         try:
             hits = (retriever or default_retriever()).search(text, k=3, categories=None)
             found = [(h.criterion_id, h.title, h.text) for h in hits]
