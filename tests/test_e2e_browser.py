@@ -1,4 +1,4 @@
-"""End to end in headless Chromium: a short scoped interview, reload, and the PDF download.
+"""End to end in headless Chromium: a short scoped interview, reload, server restart, PDF download.
 
 Runs ``streamlit run app.py`` as a subprocess on a free port with its own data directory (a copy of
 the session's real index, so nothing is rebuilt), the way Streamlit's own e2e suite does it.
@@ -9,50 +9,25 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    SETTLED,
+    copy_index,
+    needs_chromium,
+    start_server,
+    stop_server,
+)
 
-CHROMIUM = Path("/usr/bin/chromium")
-ROOT = Path(__file__).resolve().parent.parent
-STARTUP_TIMEOUT_S = 90
 ACTION_TIMEOUT_MS = 60_000
 MAX_TURNS = 120
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="needs Debian's /usr/bin/chromium (apt-get install chromium)"
-    ),
-]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen[bytes], log_path: Path) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{log_path.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise RuntimeError(f"streamlit did not become healthy:\n{log_path.read_text()[-3000:]}")
+pytestmark = [pytest.mark.browser, needs_chromium]
 
 
 @pytest.fixture(scope="module")
@@ -60,53 +35,11 @@ def app_url(
     retriever: object, session_data_dir: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
     """A running app server whose data dir holds a copy of the real index."""
-    data_dir = tmp_path_factory.mktemp("e2e-data")
-    shutil.copytree(
-        session_data_dir, data_dir, dirs_exist_ok=True, ignore=shutil.ignore_patterns("sessions.db*")
-    )
-    port = _free_port()
-    env = {
-        **os.environ,
-        "SOC2_READY_DATA_DIR": str(data_dir),
-        "HF_HUB_OFFLINE": "1",
-        "TRANSFORMERS_OFFLINE": "1",
-        "ANONYMIZED_TELEMETRY": "False",
-    }
-    env.pop("SOC2_READY_SESSION_DB_URL", None)
-    env.pop("SOC2_READY_LLM", None)
-    log_path = data_dir / "streamlit.log"
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(ROOT / "app.py"),
-                "--server.headless",
-                "true",
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--browser.gatherUsageStats",
-                "false",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
+    proc, url = start_server(copy_index(session_data_dir, tmp_path_factory))
     try:
-        _wait_healthy(url, proc, log_path)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_server(proc)
 
 
 @pytest.fixture(scope="module")
@@ -121,7 +54,7 @@ def _settle(page: Any) -> None:
     """Wait until the Streamlit script has finished its rerun (as Streamlit's own e2e helpers do)."""
     page.wait_for_timeout(250)
     page.wait_for_selector(
-        "[data-testid='stApp'][data-test-connection-state='CONNECTED'][data-test-script-state='notRunning']",
+        SETTLED,
         timeout=ACTION_TIMEOUT_MS,
     )
 
@@ -131,9 +64,7 @@ def test_scoped_interview_survives_reload_and_downloads_pdf(app_url: str, shots_
     from pypdf import PdfReader
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-background-networking"]
-        )
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 800}, accept_downloads=True)
             page.goto(app_url)
@@ -201,3 +132,48 @@ def test_scoped_interview_survives_reload_and_downloads_pdf(app_url: str, shots_
             phone.screenshot(path=str(shots_dir / "04-results-phone.png"))
         finally:
             browser.close()
+
+
+def test_session_survives_a_server_restart(
+    retriever: object, session_data_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    data_dir = copy_index(session_data_dir, tmp_path_factory)
+    proc, url = start_server(data_dir)
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            try:
+                page = browser.new_page(viewport={"width": 1280, "height": 800})
+                page.goto(url)
+                start = page.get_by_role("button", name="Start the interview")
+                expect(start).to_be_visible(timeout=ACTION_TIMEOUT_MS)
+                start.click()
+                _settle(page)
+                chat = page.get_by_test_id("stChatInputTextArea")
+                for answer in ("about 12 people", "everything runs on GCP"):
+                    expect(chat).to_be_visible(timeout=ACTION_TIMEOUT_MS)
+                    chat.fill(answer)
+                    chat.press("Enter")
+                    _settle(page)
+                session_query = page.url.split("?", 1)[1]
+                bubbles = page.get_by_test_id("stChatMessage").all_inner_texts()
+                assert any("GCP" in b for b in bubbles)
+            finally:
+                browser.close()
+        stop_server(proc)
+
+        proc, url = start_server(data_dir)  # a new process over the same data directory
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            try:
+                page = browser.new_page(viewport={"width": 1280, "height": 800})
+                page.goto(f"{url}/?{session_query}")
+                expect(page.get_by_test_id("stChatInputTextArea")).to_be_visible(timeout=ACTION_TIMEOUT_MS)
+                _settle(page)
+                assert page.get_by_test_id("stChatMessage").all_inner_texts() == bubbles
+            finally:
+                browser.close()
+    finally:
+        stop_server(proc)

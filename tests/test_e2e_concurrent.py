@@ -10,14 +10,7 @@ must appear literally on the page.
 from __future__ import annotations
 
 import asyncio
-import os
 import re
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,21 +18,22 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from browser_support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    SETTLED,
+    copy_index,
+    needs_chromium,
+    start_server,
+    stop_server,
+)
 
 from assessment.storage import SessionStore, default_url
 
-CHROMIUM = Path("/usr/bin/chromium")
-ROOT = Path(__file__).resolve().parent.parent
-STARTUP_TIMEOUT_S = 90
 ACTION_TIMEOUT_MS = 60_000
 ANSWERS_PER_TAB = 4
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="needs Debian's /usr/bin/chromium (apt-get install chromium)"
-    ),
-]
+pytestmark = [pytest.mark.browser, needs_chromium]
 
 
 @dataclass
@@ -77,85 +71,24 @@ def _tabs() -> list[Tab]:
     return tabs
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen[bytes], log_path: Path) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{log_path.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise RuntimeError(f"streamlit did not become healthy:\n{log_path.read_text()[-3000:]}")
-
-
 @pytest.fixture(scope="module")
 def server(
     retriever: object, session_data_dir: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[str, Path]]:
     """A running app server (URL, data dir) whose data dir holds a copy of the real index."""
-    data_dir = tmp_path_factory.mktemp("e2e-concurrent")
-    shutil.copytree(
-        session_data_dir, data_dir, dirs_exist_ok=True, ignore=shutil.ignore_patterns("sessions.db*")
-    )
-    port = _free_port()
-    env = {
-        **os.environ,
-        "SOC2_READY_DATA_DIR": str(data_dir),
-        "HF_HUB_OFFLINE": "1",
-        "TRANSFORMERS_OFFLINE": "1",
-        "ANONYMIZED_TELEMETRY": "False",
-    }
-    env.pop("SOC2_READY_SESSION_DB_URL", None)
-    env.pop("SOC2_READY_LLM", None)
-    log_path = data_dir / "streamlit.log"
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(ROOT / "app.py"),
-                "--server.headless",
-                "true",
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--browser.gatherUsageStats",
-                "false",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
+    data_dir = copy_index(session_data_dir, tmp_path_factory)
+    proc, url = start_server(data_dir)
     try:
-        _wait_healthy(url, proc, log_path)
         yield url, data_dir
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_server(proc)
 
 
 async def _settle(page: Any) -> None:
     """Wait until the Streamlit script has finished its rerun (as Streamlit's own e2e helpers do)."""
     await page.wait_for_timeout(250)
     await page.wait_for_selector(
-        "[data-testid='stApp'][data-test-connection-state='CONNECTED'][data-test-script-state='notRunning']",
+        SETTLED,
         timeout=ACTION_TIMEOUT_MS,
     )
 
@@ -196,9 +129,7 @@ async def _run_all(url: str, tabs: list[Tab]) -> None:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as pw:
-        browser = await pw.chromium.launch(
-            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-background-networking"]
-        )
+        browser = await pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             await asyncio.gather(*(_founder(browser, url, tab) for tab in tabs))
         finally:
