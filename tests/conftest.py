@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -37,3 +37,13 @@ def interpret_model() -> None:
     from assessment.interpret_semantic import warm_up
 
     warm_up()
+
+
+@pytest.fixture
+def slow_model() -> Iterator[Any]:
+    """A chat model that hangs until the test ends (for timeout tests)."""
+    from fake_chat_models import SlowChatModel
+
+    model = SlowChatModel()
+    yield model
+    model.release()

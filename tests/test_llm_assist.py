@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from fake_chat_models import RaisingChatModel, SlowChatModel
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel
 from langchain_core.language_models.fake_chat_models import FakeListChatModel, GenericFakeChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
-from pydantic import Field, PrivateAttr
+from pydantic import Field
 
 from assessment.llm import LLM_CONFIDENCE, LLMAssist, as_assist, notice, should_ask_llm
 from assessment.models import Interpretation, Question
@@ -66,45 +66,6 @@ class ScriptedChatModel(BaseChatModel):
     @property
     def _llm_type(self) -> str:
         return "scripted"
-
-
-class RaisingChatModel(BaseChatModel):
-    """A provider that is down."""
-
-    calls: int = 0
-
-    def _generate(self, messages: list[BaseMessage], *args: Any, **kwargs: Any) -> ChatResult:
-        self.calls += 1
-        raise ConnectionError("connection refused")
-
-    @property
-    def _llm_type(self) -> str:
-        return "raising"
-
-
-class SlowChatModel(BaseChatModel):
-    """A provider that does not answer until released."""
-
-    _release: threading.Event = PrivateAttr(default_factory=threading.Event)
-
-    def release(self) -> None:
-        self._release.set()
-
-    def _generate(self, messages: list[BaseMessage], *args: Any, **kwargs: Any) -> ChatResult:
-        self._release.wait(30)
-        reply = AIMessage(content='{"label": "yes", "rationale": "late"}')
-        return ChatResult(generations=[ChatGeneration(message=reply)])
-
-    @property
-    def _llm_type(self) -> str:
-        return "slow"
-
-
-@pytest.fixture
-def slow_model() -> Iterator[SlowChatModel]:
-    model = SlowChatModel()
-    yield model
-    model.release()
 
 
 def assist_replying(*replies: str) -> LLMAssist:

@@ -7,19 +7,18 @@ from __future__ import annotations
 
 import json
 import re
-import threading
-from collections.abc import Iterator
 from itertools import cycle
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from fake_chat_models import RaisingChatModel, SlowChatModel
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel
 from langchain_core.language_models.fake_chat_models import FakeListChatModel, GenericFakeChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
-from pydantic import Field, PrivateAttr
+from pydantic import Field
 
 from assessment import Interview, Question, Reply
 from assessment.cli import main
@@ -93,42 +92,6 @@ class RoutedChatModel(BaseChatModel):
     @property
     def _llm_type(self) -> str:
         return "routed-fake"
-
-
-class RaisingChatModel(BaseChatModel):
-    """A provider that is down."""
-
-    def _generate(self, messages: list[BaseMessage], *args: Any, **kwargs: Any) -> ChatResult:
-        raise ConnectionError("connection refused")
-
-    @property
-    def _llm_type(self) -> str:
-        return "raising"
-
-
-class SlowChatModel(BaseChatModel):
-    """A provider that does not answer until released."""
-
-    _release: threading.Event = PrivateAttr(default_factory=threading.Event)
-
-    def release(self) -> None:
-        self._release.set()
-
-    def _generate(self, messages: list[BaseMessage], *args: Any, **kwargs: Any) -> ChatResult:
-        self._release.wait(30)
-        reply = AIMessage(content='{"label": "yes", "rationale": "late"}')
-        return ChatResult(generations=[ChatGeneration(message=reply)])
-
-    @property
-    def _llm_type(self) -> str:
-        return "slow"
-
-
-@pytest.fixture
-def slow_model() -> Iterator[SlowChatModel]:
-    model = SlowChatModel()
-    yield model
-    model.release()
 
 
 @pytest.fixture(autouse=True)
