@@ -88,35 +88,23 @@ def assess_criterion(
     title, category = criterion.title, criterion.category
     informing = tuple(q for q in bank.questions_for(criterion_id) if q.category in inp.scope)
     ids = tuple(q.id for q in informing)
-    if criterion_id in inp.carved:
-        reason = render_message("reason_carved", provider=inp.carved[criterion_id])
+
+    def settled(status: Status, assessed: bool, reason: str) -> CriterionResult:
+        # A criterion decided without a weighted mean: carved out, ruled out or not known.
         return CriterionResult(
-            criterion_id, title, category, "not_applicable", 0.0, True, reason=reason, question_ids=ids
+            criterion_id, title, category, status, 0.0, assessed, reason=reason, question_ids=ids
+        )
+
+    if criterion_id in inp.carved:
+        return settled(
+            "not_applicable", True, render_message("reason_carved", provider=inp.carved[criterion_id])
         )
     primaries = [q for q in primary_questions(bank, criterion_id) if q.category in inp.scope]
     answered_primary = [q for q in primaries if q.id in inp.answers]
     if not answered_primary:
         if primaries and all(q.id in inp.inapplicable for q in primaries):
-            return CriterionResult(
-                criterion_id,
-                title,
-                category,
-                "not_applicable",
-                0.0,
-                True,
-                reason=render_message("reason_condition"),
-                question_ids=ids,
-            )
-        return CriterionResult(
-            criterion_id,
-            title,
-            category,
-            "unknown",
-            0.0,
-            False,
-            reason=render_message("reason_not_assessed"),
-            question_ids=ids,
-        )
+            return settled("not_applicable", True, render_message("reason_condition"))
+        return settled("unknown", False, render_message("reason_not_assessed"))
     weighted: list[tuple[float, float]] = []
     labels: list[str] = []
     for question in informing:
@@ -126,27 +114,9 @@ def assess_criterion(
         labels.append(record.label)
         weighted.append((question.criteria[criterion_id], _question_value(question, inp.answers)))
     if not weighted:
-        return CriterionResult(
-            criterion_id,
-            title,
-            category,
-            "not_applicable",
-            0.0,
-            True,
-            reason=render_message("reason_answered_na"),
-            question_ids=ids,
-        )
+        return settled("not_applicable", True, render_message("reason_answered_na"))
     if all(label == "unknown" for label in labels):
-        return CriterionResult(
-            criterion_id,
-            title,
-            category,
-            "unknown",
-            0.0,
-            True,
-            reason=render_message("reason_unsure"),
-            question_ids=ids,
-        )
+        return settled("unknown", True, render_message("reason_unsure"))
     mean = sum(w * v for w, v in weighted) / sum(w for w, _ in weighted)
     documented = _flag(primaries, "documented", inp.answers)
     operating = _flag(primaries, "operating", inp.answers)
