@@ -47,3 +47,17 @@ def slow_model() -> Iterator[Any]:
     model = SlowChatModel()
     yield model
     model.release()
+
+
+@pytest.fixture
+def app_env(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, retriever: Any, session_data_dir: Path
+) -> Iterator[Path]:
+    """The app reads the session's real index and keeps sessions in a per-test database."""
+    db = tmp_path / "sessions.db"
+    monkeypatch.setenv("SOC2_READY_DATA_DIR", str(session_data_dir))
+    monkeypatch.setenv("SOC2_READY_SESSION_DB_URL", f"sqlite:///{db}")
+    monkeypatch.delenv("SOC2_READY_LLM", raising=False)
+    monkeypatch.delenv("SOC2_READY_MAX_UPLOAD_BYTES", raising=False)
+    monkeypatch.delenv("SOC2_READY_MAX_ANSWER_CHARS", raising=False)
+    yield db

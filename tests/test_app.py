@@ -3,51 +3,18 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from apptest_helpers import assert_clean, interview, new_app, start
 from streamlit.testing.v1 import AppTest
 
 from assessment import app_support as support
 from assessment.interview import Interview
 from assessment.storage import SessionStore, is_valid_session_id, new_session_id
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 MAX_TURNS = 150
-
-
-@pytest.fixture
-def app_env(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, retriever: Any, session_data_dir: Path
-) -> Iterator[Path]:
-    """The app reads the session's real index and keeps sessions in a per-test database."""
-    db = tmp_path / "sessions.db"
-    monkeypatch.setenv("SOC2_READY_DATA_DIR", str(session_data_dir))
-    monkeypatch.setenv("SOC2_READY_SESSION_DB_URL", f"sqlite:///{db}")
-    monkeypatch.delenv("SOC2_READY_LLM", raising=False)
-    yield db
-
-
-def new_app(sid: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    if sid is not None:
-        at.query_params["sid"] = sid
-    return at.run()
-
-
-def start(at: AppTest, scope: list[str] | None = None) -> AppTest:
-    if scope:
-        at.multiselect(key="welcome_scope").set_value(scope).run()
-    at.button(key="start").click().run()
-    assert_clean(at)
-    return at
-
-
-def assert_clean(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
 
 
 def turns(at: AppTest) -> list[tuple[str, str]]:
@@ -56,12 +23,6 @@ def turns(at: AppTest) -> list[tuple[str, str]]:
 
 def quick_replies(at: AppTest) -> list[Any]:
     return [b for b in at.button if b.key and b.key.startswith("qr-")]
-
-
-def interview(at: AppTest) -> Interview:
-    iv = at.session_state["iv"]
-    assert isinstance(iv, Interview)
-    return iv
 
 
 def labels(at: AppTest, kind: str) -> list[str]:

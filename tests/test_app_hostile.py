@@ -13,21 +13,19 @@ import ast
 import json
 import os
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from apptest_helpers import APP, assert_clean, interview, new_app, start
 from streamlit.string_util import clean_text
 from streamlit.testing.v1 import AppTest
 
 from assessment import app_support as support
-from assessment.interview import Interview
 from assessment.storage import DB_FILENAME, SessionStore
 from assessment.templates import render_message
 from knowledge.settings import Settings
 
-APP = Path(__file__).resolve().parent.parent / "app.py"
 MAX_TURNS = 150
 ONE_MB = 1_000_000
 
@@ -48,45 +46,6 @@ HOSTILE_ANSWERS: dict[str, str] = {
     "lone_punctuation": "?!…—",
     "very_long_word": "x" * 20_000,
 }
-
-
-@pytest.fixture
-def app_env(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, retriever: Any, session_data_dir: Path
-) -> Iterator[Path]:
-    """The app reads the session's real index and keeps sessions in a per-test database."""
-    db = tmp_path / DB_FILENAME
-    monkeypatch.setenv("SOC2_READY_DATA_DIR", str(session_data_dir))
-    monkeypatch.setenv("SOC2_READY_SESSION_DB_URL", f"sqlite:///{db}")
-    monkeypatch.delenv("SOC2_READY_LLM", raising=False)
-    monkeypatch.delenv("SOC2_READY_MAX_UPLOAD_BYTES", raising=False)
-    monkeypatch.delenv("SOC2_READY_MAX_ANSWER_CHARS", raising=False)
-    yield db
-
-
-def new_app(sid: str | None = None) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=120)
-    if sid is not None:
-        at.query_params["sid"] = sid
-    return at.run()
-
-
-def start(at: AppTest, scope: list[str]) -> AppTest:
-    at.multiselect(key="welcome_scope").set_value(scope).run()
-    at.button(key="start").click().run()
-    assert_clean(at)
-    return at
-
-
-def assert_clean(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
-
-
-def interview(at: AppTest) -> Interview:
-    iv = at.session_state["iv"]
-    assert isinstance(iv, Interview)
-    return iv
 
 
 def bubbles(at: AppTest) -> list[tuple[str, str]]:
@@ -249,7 +208,7 @@ def test_restart_typed_twice_then_with_the_button_twice(app_env: Path) -> None:
 
 
 def test_app_never_renders_raw_html() -> None:
-    tree = ast.parse(APP.read_text(encoding="utf-8"))
+    tree = ast.parse(Path(APP).read_text(encoding="utf-8"))
     for node in ast.walk(tree):
         if isinstance(node, ast.keyword):
             assert node.arg != "unsafe_allow_html", f"line {node.value.lineno}: unsafe_allow_html"
