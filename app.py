@@ -19,15 +19,15 @@ enforce_offline_env()
 
 import streamlit as st  # noqa: E402  (after the offline environment is set)
 
-from assessment import app_support as support  # noqa: E402
-from assessment.app_support import text as t  # noqa: E402
-from assessment.models import Question, Report  # noqa: E402
-from assessment.storage import (  # noqa: E402
+from assessment.interview import app_support as support  # noqa: E402
+from assessment.interview.app_support import text as t  # noqa: E402
+from assessment.interview.storage import (  # noqa: E402
     SessionStore,
     StoreError,
     is_valid_session_id,
     new_session_id,
 )
+from assessment.models import Question, Report  # noqa: E402
 
 log = logging.getLogger("soc2_ready.app")
 RECENT_BUBBLES = 2  # chat turns left visible under the results; earlier ones fold into an expander
@@ -46,7 +46,7 @@ def get_retriever(data_dir: str) -> support.LazyValue:
     """The knowledge retriever, loading in the background so the first page is interactive at once."""
 
     def build() -> Any:
-        from assessment.interpret import warm_up
+        from assessment.understanding.reader import warm_up
         from knowledge import Retriever
 
         warm_up()  # the model and answer prototypes first: the first answer needs them soonest
@@ -143,7 +143,7 @@ def handle_pending(res: Resources) -> None:
         return
     iv = st.session_state.get("iv")
     if action == "start":
-        from assessment.interview import Interview
+        from assessment.interview.engine import Interview
 
         chosen = st.session_state.get("welcome_scope") or []
         scope = set(chosen) if chosen else None

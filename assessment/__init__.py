@@ -11,8 +11,8 @@ Typical use::
 
 from __future__ import annotations
 
-from assessment.interpret import interpret
-from assessment.interview import Interview
+from assessment.interview.engine import Interview
 from assessment.models import Gap, Interpretation, Question, Reply, Report
+from assessment.understanding.reader import interpret
 
 __all__ = ["Gap", "Interpretation", "Interview", "Question", "Reply", "Report", "interpret"]

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from assessment.bank import QuestionBank, ScoredQuestion
+from assessment.bank.loader import QuestionBank, ScoredQuestion
 from assessment.models import (
     SEVERITIES,
     AnswerRecord,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import string
 from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 
 import yaml
@@ -22,7 +23,7 @@ def prompts_dir() -> Path:
     override = os.environ.get("SOC2_READY_PROMPTS_DIR")
     if override:
         return Path(override)
-    return Path(__file__).resolve().parent.parent / "prompts"
+    return Path(str(files("prompts")))
 
 
 @lru_cache(maxsize=8)

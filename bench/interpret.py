@@ -13,9 +13,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from assessment.interpret import Mode, interpret_with
-from assessment.interpret_semantic import clear_answer_cache, warm_up
 from assessment.models import LABELS
+from assessment.understanding.reader import Mode, interpret_with
+from assessment.understanding.semantic import clear_answer_cache, warm_up
 
 DEV_SET = Path(__file__).resolve().parent.parent / "tests" / "data" / "answers_dev.jsonl"
 

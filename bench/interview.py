@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assessment import Interview, Question  # noqa: E402
-from assessment.bank import default_bank  # noqa: E402
+from assessment.bank.loader import default_bank  # noqa: E402
 from knowledge.models import CATEGORIES  # noqa: E402
 
 COMPANIES = ROOT / "tests" / "data" / "companies"
@@ -242,7 +242,7 @@ def main() -> int:
 
         retriever = Retriever.load()
     companies = load_companies(args.companies)
-    from assessment.interpret import warm_up
+    from assessment.understanding.reader import warm_up
 
     warm_up()  # load the embedding model before timing, as the app does at start
     Interview(scope={"security"}).answer("yes")

@@ -559,7 +559,7 @@ def main() -> int:
     parser.add_argument("--verbose", action="store_true", help="print clarifications and notices")
     args = parser.parse_args()
     companies = load_companies(args.companies)
-    from assessment.interpret import warm_up
+    from assessment.understanding.reader import warm_up
 
     warm_up()
     Interview(scope={"security"}).answer("yes")

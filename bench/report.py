@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from report_helpers import make_report
+from fakes.reports import make_report
 
 from assessment.report import render
 from assessment.report.view import build_view

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 
 import yaml
@@ -12,8 +13,8 @@ from pydantic import ValidationError
 
 from knowledge.models import CriteriaFile, Criterion
 
-CRITERIA_DIR = Path(__file__).parent / "criteria"
-ISO_NAMES_FILE = Path(__file__).parent / "iso27001_annex_a.yaml"
+CRITERIA_DIR = Path(str(files("knowledge") / "criteria"))
+ISO_NAMES_FILE = Path(str(files("knowledge") / "iso27001_annex_a.yaml"))
 
 
 class CorpusError(ValueError):

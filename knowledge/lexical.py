@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 
 import bm25s
@@ -13,7 +14,7 @@ import numpy as np
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-SYNONYMS_FILE = Path(__file__).parent / "synonyms.yaml"
+SYNONYMS_FILE = Path(str(files("knowledge") / "synonyms.yaml"))
 
 _WORD = re.compile(r"[a-z0-9]+")
 _STOPWORDS = frozenset(

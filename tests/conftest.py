@@ -34,7 +34,7 @@ def retriever(session_data_dir: Path) -> Retriever:
 @pytest.fixture(scope="session")
 def interpret_model() -> None:
     """Load the embedding model and the interpretation prototypes once per test session."""
-    from assessment.interpret_semantic import warm_up
+    from assessment.understanding.semantic import warm_up
 
     warm_up()
 
@@ -42,7 +42,7 @@ def interpret_model() -> None:
 @pytest.fixture
 def slow_model() -> Iterator[Any]:
     """A chat model that hangs until the test ends (for timeout tests)."""
-    from fake_chat_models import SlowChatModel
+    from fakes.chat_models import SlowChatModel
 
     model = SlowChatModel()
     yield model

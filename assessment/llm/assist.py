@@ -16,7 +16,6 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 
-from assessment.injection import looks_like_injection
 from assessment.llm.config import build_chat_model, model_label
 from assessment.llm.guards import (
     as_data,
@@ -28,11 +27,12 @@ from assessment.llm.guards import (
 from assessment.llm.prompts import format_prompt
 from assessment.models import Interpretation, Question
 from assessment.templates import render_message
+from assessment.understanding.injection import looks_like_injection
 from knowledge.models import Hit
 from knowledge.settings import Settings
 
 NOTICES_FILE = "llm/notices.yaml"
-# Used only if assessment.interpret has no needs_clarification(); same meaning as its threshold.
+# Used only if assessment.understanding.reader has no needs_clarification(); same meaning as its threshold.
 CONFIDENCE_THRESHOLD = 0.6
 # A label the model proposed is recorded with this confidence: above the clarify threshold so the
 # engine accepts it, below rule-based certainty so it never looks like an exact quick reply.
@@ -52,7 +52,7 @@ def should_ask_llm(offline: Interpretation) -> bool:
     if offline.source == "quick_reply":
         return False
     try:
-        from assessment.interpret import needs_clarification
+        from assessment.understanding.reader import needs_clarification
     except ImportError:  # the interpreter is optional for this module
         return offline.confidence < CONFIDENCE_THRESHOLD
     return bool(needs_clarification(offline))

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from assessment.intents import CRITERION_MENTION, default_retriever
+from assessment.interview.intents import CRITERION_MENTION, default_retriever
 from assessment.llm.assist import LLMAssist, as_assist, describe_mode, should_ask_llm
 from assessment.models import Interpretation, Question, Report
 from knowledge.corpus import Corpus

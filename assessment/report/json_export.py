@@ -1,10 +1,11 @@
-"""The gap report as JSON following ``assessment/report_schema.json`` (versioned by ``schema_version``)."""
+"""The gap report as JSON following ``assessment/report/schema.json`` (versioned by ``schema_version``)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
 from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from assessment.report.view import ReportView, as_plain, build_view
 from knowledge.models import Hit
 
 SCHEMA_VERSION = "1.0"
-SCHEMA_PATH = Path(__file__).resolve().parent.parent / "report_schema.json"
+SCHEMA_PATH = Path(str(files("assessment.report") / "schema.json"))
 
 
 @lru_cache(maxsize=1)

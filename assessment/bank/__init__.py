@@ -1,0 +1,1 @@
+"""The question bank: YAML files beside this module, loaded and validated."""

@@ -1,0 +1,1 @@
+"""The ``soc2-ready`` command line: thin shells over the engine and the knowledge index."""

@@ -1,0 +1,1 @@
+"""The interview: the ``Interview`` facade, question selection, answer handling, sessions and storage."""

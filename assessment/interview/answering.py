@@ -1,0 +1,257 @@
+"""How answers to each kind of question are understood and recorded (a mixin of ``Interview``).
+
+Scored answers go through ``interpret``; scoping, scope and carve-out replies through the parsers in
+``assessment.scoping.profile``. An unclear answer gets at most one clarification while the budget allows;
+after that the best reading is recorded with a visible notice.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from assessment.interview import asking, flow, intents
+from assessment.interview.flow import Context, Derived, Slot
+from assessment.interview.session import SessionState, new_event
+from assessment.models import Interpretation, Label, Question, Reply
+from assessment.scoping.carveout import carve_out_candidates, parse_carve_answer
+from assessment.scoping.profile import (
+    category_names,
+    parse_scope_change,
+    parse_scoping_answer,
+    recommend_scope,
+    scope_titles,
+)
+from assessment.templates import render_message
+from assessment.understanding.reader import interpret, needs_clarification
+
+if TYPE_CHECKING:
+    from assessment.llm.engine import InterviewLLM
+
+
+class AnswerHandlers:
+    """Answer handling shared by ``Interview``; the hooks below are provided by the facade."""
+
+    _state: SessionState
+    _ctx: Context
+    _llm: InterviewLLM | None  # the optional LLM mode; None offline
+
+    def _record(self, event: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def _touch(self) -> None:
+        raise NotImplementedError
+
+    def _after_answer(self, reply: Reply) -> Reply:
+        raise NotImplementedError
+
+    def _side(self, text: str, question: Question | None) -> Reply:
+        raise NotImplementedError
+
+    def _answer_scored(
+        self, slot: Slot, question: Question, text: str, understood_text: str, notice: str | None, d: Derived
+    ) -> Reply:
+        understood = interpret(understood_text, question=question, options=question.options)
+        if is_side_question(understood_text, understood):
+            return self._side(understood_text, question)
+        pending = self._state.pending
+        # The optional LLM may propose a label when the offline reading is unsure; after a
+        # clarifying question it reads both replies together. It never sees or sets a score.
+        asked = asking.build_question(self._ctx, slot, d) if pending is not None else question
+        context = f"{pending['text']}\n{understood_text}" if pending is not None else understood_text
+        if self._llm is not None:
+            understood, llm_notice = self._llm.read_answer(context, asked, understood)
+            notice = _join(notice, llm_notice) if llm_notice else notice
+        guessed = False
+        if pending is None and needs_clarification(understood):
+            if flow.may_clarify(d, self._state, self._ctx, mandatory=slot.kind == "scored"):
+                return self._start_clarification(slot, text, understood, notice)
+            guessed = True
+        event_fields: dict[str, Any] = {"text": text}
+        if pending is not None:
+            first = Interpretation(
+                pending["label"] or "unknown", pending["confidence"], "", pending["source"]
+            )
+            understood, guessed = _best_guess(first, understood)
+            event_fields = {"text": pending["text"], "clarification": text}
+            self._state.pending = None
+        event = new_event(
+            slot.qid,
+            slot.kind,
+            label=understood.label,
+            confidence=round(understood.confidence, 4),
+            source=understood.source,
+            **event_fields,
+        )
+        self._record(event)
+        label_text = render_message(f"label_{understood.label}")
+        message = render_message(f"ack_{understood.label}")
+        if guessed:
+            notice = _join(notice, render_message("best_guess", label=label_text))
+        elif understood.source != "quick_reply":
+            message = f"{message} " + render_message("understood_as", label=label_text)
+        return self._after_answer(Reply(message, understood.label, "answer", notice))
+
+    def _start_clarification(
+        self, slot: Slot, text: str, understood: Interpretation, notice: str | None
+    ) -> Reply:
+        self._state.pending = {
+            "qid": slot.qid,
+            "kind": slot.kind,
+            "text": text,
+            "label": understood.label,
+            "confidence": round(understood.confidence, 4),
+            "source": understood.source,
+        }
+        self._touch()
+        return Reply(render_message("clarify_intro"), None, "clarify", notice)
+
+    def _answer_scoping(
+        self, slot: Slot, question: Question, text: str, understood_text: str, notice: str | None, d: Derived
+    ) -> Reply:
+        sq = asking.scoping_question(self._ctx, slot.qid)
+        parsed = parse_scoping_answer(sq, understood_text, date.fromisoformat(self._state.created_on))
+        if not parsed.confident and is_side_question(understood_text, interpret(understood_text)):
+            return self._side(understood_text, question)
+        pending = self._state.pending
+        if not parsed.confident and pending is None and flow.may_clarify(d, self._state, self._ctx, True):
+            return self._start_clarification(slot, text, interpret(understood_text), notice)
+        fields: dict[str, Any] = {"text": text}
+        if pending is not None:
+            fields = {"text": pending["text"], "clarification": text}
+            self._state.pending = None
+        shown = parsed.shown if parsed.confident else render_message("scoping_unsure")
+        if not parsed.confident:
+            notice = _join(notice, render_message("scoping_left_unsure"))
+        self._record(
+            new_event(
+                slot.qid,
+                "scoping",
+                value={"field": sq.field, "value": parsed.value},
+                shown=shown,
+                source="scoping",
+                **fields,
+            )
+        )
+        label: Label | None = None
+        if sq.value_type == "bool":
+            label = "unknown" if parsed.value is None else ("yes" if parsed.value else "no")
+        return self._after_answer(Reply(render_message("scoping_ack", shown=shown), label, "answer", notice))
+
+    def _answer_scope(
+        self, text: str, understood_text: str, question: Question, notice: str | None, d: Derived
+    ) -> Reply:
+        recommended = recommend_scope(d.profile)[0]
+        chosen = parse_scope_change(understood_text, recommended)
+        pending = self._state.pending
+        if chosen is None:
+            if is_side_question(understood_text, interpret(understood_text)):
+                return self._side(understood_text, question)
+            if pending is None and flow.may_clarify(d, self._state, self._ctx, True):
+                return self._start_clarification(
+                    Slot("scope_confirm", "scope_confirm"), text, interpret(understood_text), notice
+                )
+            chosen = recommended
+            notice = _join(notice, render_message("scope_kept_recommended"))
+        if any(c == "security" for c, _ in category_names(understood_text)) and "security" in chosen:
+            lowered = understood_text.lower()
+            if any(word in lowered for word in ("drop", "remove", "without", "exclude")):
+                notice = _join(notice, render_message("security_always"))
+        fields: dict[str, Any] = {"text": text}
+        if pending is not None:
+            fields = {"text": pending["text"], "clarification": text}
+            self._state.pending = None
+        self._record(
+            new_event(
+                "scope_confirm",
+                "scope_confirm",
+                value=list(chosen),
+                shown=scope_titles(chosen),
+                source="scope",
+                **fields,
+            )
+        )
+        return self._after_answer(
+            Reply(render_message("scope_set", scope=scope_titles(chosen)), None, "scope", notice)
+        )
+
+    def _answer_carve(
+        self, text: str, understood_text: str, question: Question, notice: str | None, d: Derived
+    ) -> Reply:
+        candidates = carve_out_candidates(d.profile)
+        available = flow.carve_kinds_in(self._ctx.bank, flow.planning_scope(d))
+        decision = parse_carve_answer(understood_text, candidates, available)
+        pending = self._state.pending
+        if decision.kinds is None:
+            if is_side_question(understood_text, interpret(understood_text)):
+                return self._side(understood_text, question)
+            if pending is None and flow.may_clarify(d, self._state, self._ctx, True):
+                return self._start_clarification(
+                    Slot("carve_out", "carve_out"), text, interpret(understood_text), notice
+                )
+            decision = replace(decision, kinds=())
+            notice = _join(notice, render_message("carve_left_in_scope"))
+        fields: dict[str, Any] = {"text": text}
+        if pending is not None:
+            fields = {"text": pending["text"], "clarification": text}
+            self._state.pending = None
+        provider = flow.provider_name(text, d.profile.get("hosting"), d.texts.get("hosting"))
+        value = {
+            "kinds": list(decision.kinds or ()),
+            "provider": provider,
+            "hosting": decision.hosting,
+            "has_office": decision.has_office,
+        }
+        self._record(new_event("carve_out", "carve_out", value=value, source="carve_out", **fields))
+        if decision.kinds:
+            after = flow.derive(self._state)
+            criteria = ", ".join(asking.carvable(self._ctx, after, tuple(decision.kinds)))
+            message = render_message("carve_confirmed", provider=flow.provider_of(after), criteria=criteria)
+            label = "yes"
+        else:
+            message, label = render_message("carve_declined"), "no"
+        return self._after_answer(Reply(message, label, "answer", notice))  # type: ignore[arg-type]
+
+
+_ASKING_START = re.compile(r"^\W*(?:what|what'?s|how|who|why|explain|tell me|define|describe|meaning of)\b")
+
+
+def is_side_question(text: str, understood: Interpretation) -> bool:
+    """A question to us rather than an answer.
+
+    Without a question mark only an opening such as "what", "how" or "explain" asks something:
+    answers often open with "should be yes", "is in place" or "when someone leaves, ...".
+    """
+    if not intents.is_side_question(text, understood):
+        return False
+    return "?" in text or bool(_ASKING_START.match(text.strip().lower()))
+
+
+def is_clear_side_question(text: str) -> bool:
+    """An unmistakable question to us ("what does CC6.1 mean?", "how do auditors test this?").
+
+    Checked before the scoping, scope and carve-out parsers, whose lenient readings would otherwise
+    take such a question as an answer.
+    """
+    norm = " ".join(text.strip().lower().split())
+    if not norm or not _ASKING_START.match(norm):
+        return False
+    return norm.endswith("?") or bool(intents.CRITERION_MENTION.search(norm))
+
+
+def _join(first: str | None, second: str) -> str:
+    return f"{first} {second}" if first else second
+
+
+def _best_guess(first: Interpretation, second: Interpretation) -> tuple[Interpretation, bool]:
+    """After one clarification: the clearer reading, else "unknown"; True when it is a guess."""
+    if not needs_clarification(second):
+        return second, False
+    candidates = [i for i in (second, first) if i.label != "unknown" and i.confidence >= 0.4]
+    if candidates:
+        return max(candidates, key=lambda i: i.confidence), True
+    return Interpretation(
+        "unknown", max(first.confidence, second.confidence), "unclear after clarifying", second.source
+    ), True

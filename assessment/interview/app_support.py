@@ -1,0 +1,296 @@
+"""Pure helpers for the Streamlit app: upload validation, display rows, mode text, lazy loading.
+
+Nothing here imports Streamlit, so all of it is unit-testable and reusable by other front ends.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Future
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from assessment.models import Gap, Report
+from assessment.templates import render_message
+
+if TYPE_CHECKING:
+    from assessment.interview.engine import Interview
+
+log = logging.getLogger(__name__)
+
+APP_MESSAGES = "app.yaml"
+CATEGORIES: tuple[str, ...] = (
+    "security",
+    "availability",
+    "processing_integrity",
+    "confidentiality",
+    "privacy",
+)
+REPORT_FORMATS: dict[str, tuple[str, str]] = {
+    # format -> (file extension, MIME type)
+    "pdf": ("pdf", "application/pdf"),
+    "md": ("md", "text/markdown"),
+    "html": ("html", "text/html"),
+    "json": ("json", "application/json"),
+}
+
+
+def text(name: str, **values: object) -> str:
+    """An app text from ``prompts/app.yaml``, filled with ``values``."""
+    return render_message(name, filename=APP_MESSAGES, **values)
+
+
+def category_label(category: str) -> str:
+    """Display name of a category (``processing_integrity`` -> ``Processing integrity``)."""
+    if category in CATEGORIES:
+        return text(f"category_{category}")
+    return category.replace("_", " ").capitalize()
+
+
+class UploadError(ValueError):
+    """An uploaded session file was rejected; the message is ready to show to the user."""
+
+
+def read_session_upload(raw: bytes, max_bytes: int) -> dict[str, Any]:
+    """Check size, encoding and JSON shape of an uploaded SESSION.json; ``UploadError`` if bad."""
+    if len(raw) > max_bytes:
+        raise UploadError(
+            text("upload_too_large", size_kb=_kb(len(raw)), max_kb=_kb(max_bytes)),
+        )
+    if not raw.strip():
+        raise UploadError(text("upload_empty"))
+    try:
+        decoded = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UploadError(text("upload_not_text")) from exc
+    try:
+        data = json.loads(decoded)
+    except json.JSONDecodeError as exc:
+        raise UploadError(text("upload_not_json", reason=f"line {exc.lineno}: {exc.msg}")) from exc
+    if not isinstance(data, dict):
+        raise UploadError(text("upload_not_object", found=_json_kind(data)))
+    return data
+
+
+def restore_interview(data: Mapping[str, Any], retriever: Any = None, llm: Any = None) -> Interview:
+    """Rebuild an Interview from a saved dict; ``UploadError`` naming the reason when it is foreign."""
+    from assessment.interview.engine import Interview
+
+    try:
+        return Interview.from_dict(dict(data), retriever=retriever, llm=llm)
+    except (ValueError, KeyError, TypeError) as exc:
+        reason = str(exc).strip() or type(exc).__name__
+        raise UploadError(text("upload_foreign", reason=reason)) from exc
+
+
+def load_session_upload(raw: bytes, max_bytes: int, retriever: Any = None, llm: Any = None) -> Interview:
+    """Validate an uploaded session file and rebuild its Interview; ``UploadError`` if rejected."""
+    return restore_interview(read_session_upload(raw, max_bytes), retriever=retriever, llm=llm)
+
+
+def _kb(size: int) -> str:
+    return f"{size / 1000:,.0f}" if size >= 1000 else f"{size / 1000:.1f}"
+
+
+def _json_kind(value: object) -> str:
+    names = {list: "a list", str: "a string", int: "a number", float: "a number", bool: "true/false"}
+    return "null" if value is None else names.get(type(value), type(value).__name__)
+
+
+@dataclass(frozen=True)
+class ProgressRow:
+    """Answered and total questions of one category, for the sidebar."""
+
+    category: str
+    label: str
+    answered: int
+    total: int
+
+    @property
+    def fraction(self) -> float:
+        """Share answered in 0..1 (1 when the category has no questions)."""
+        return 1.0 if self.total <= 0 else min(1.0, self.answered / self.total)
+
+
+def progress_rows(progress: Any, scope: Iterable[str]) -> list[ProgressRow]:
+    """Rows for in-scope categories from ``Interview.progress()``.
+
+    Reads ``progress.categories`` (or a mapping's ``"categories"``, or the mapping itself) whose
+    values are ``(answered, total)`` pairs, mappings or objects with ``answered`` and ``total``;
+    categories without counts are left out.
+    """
+    if isinstance(progress, Mapping):
+        per_category = progress.get("categories", progress)
+    else:
+        per_category = getattr(progress, "categories", {})
+    rows = []
+    for category in scope:
+        value = per_category.get(category) if isinstance(per_category, Mapping) else None
+        counts = _counts(value)
+        if counts is not None:
+            rows.append(ProgressRow(category, category_label(category), *counts))
+    return rows
+
+
+def _counts(value: object) -> tuple[int, int] | None:
+    if isinstance(value, tuple | list) and len(value) == 2:
+        return int(value[0]), int(value[1])
+    if isinstance(value, Mapping) and "answered" in value and "total" in value:
+        return int(value["answered"]), int(value["total"])
+    if hasattr(value, "answered") and hasattr(value, "total"):
+        return int(value.answered), int(value.total)
+    return None
+
+
+def transcript_turns(transcript: Iterable[Any]) -> list[tuple[str, str]]:
+    """``(role, text)`` chat bubbles from a transcript of pairs, dicts or objects with role and text.
+
+    Consecutive turns of the same speaker are joined into one bubble.
+    """
+    turns: list[tuple[str, str]] = []
+    for turn in transcript:
+        if isinstance(turn, Mapping):
+            role, said = turn.get("role"), turn.get("text")
+        elif isinstance(turn, tuple | list) and len(turn) == 2:
+            role, said = turn
+        else:
+            role, said = getattr(turn, "role", None), getattr(turn, "text", None)
+        if not said:
+            continue
+        speaker = "user" if role == "user" else "assistant"
+        if turns and turns[-1][0] == speaker:
+            # One bubble per speaker turn: an acknowledgement and the next question read as one message.
+            turns[-1] = (speaker, f"{turns[-1][1]}\n\n{said}")
+        else:
+            turns.append((speaker, str(said)))
+    return turns
+
+
+# Characters that start Markdown (or Streamlit's LaTeX and colour directives) wherever they appear.
+_MARKDOWN_ANYWHERE = re.compile(r"([\\`*_\[\]<>#$~|&])")
+# Characters that start a list, heading rule or setext heading only at the start of a line.
+_MARKDOWN_LINE_START = re.compile(r"^([ \t]*)([-+=]|\d+[.)])", re.MULTILINE)
+
+
+def markdown_literal(said: str) -> str:
+    """``said`` escaped so Markdown shows it exactly as typed (no HTML, links, math or formatting).
+
+    Streamlit never renders raw HTML here (no ``unsafe_allow_html``), but it would silently drop a
+    typed ``<tag>`` and read ``$5 and $10`` as LaTeX; escaping keeps every character visible.
+    """
+    escaped = _MARKDOWN_ANYWHERE.sub(r"\\\1", said.replace("\r\n", "\n").replace("\r", "\n"))
+    escaped = _MARKDOWN_LINE_START.sub(lambda m: m.group(1) + _escape_marker(m.group(2)), escaped)
+    return escaped.replace("\n", "  \n")  # keep the founder's line breaks
+
+
+def _escape_marker(marker: str) -> str:
+    return "\\" + marker if not marker[0].isdigit() else marker[:-1] + "\\" + marker[-1]
+
+
+def render_report(report: Report, fmt: str, retriever: Any = None) -> bytes | str:
+    """The report in ``fmt`` (pdf, md, html or json), citing passages when a retriever is given."""
+    from assessment.report import collect_passages, render
+
+    if fmt not in REPORT_FORMATS:
+        raise ValueError(f"unknown report format {fmt!r}: expected one of {', '.join(REPORT_FORMATS)}")
+    passages = collect_passages(report, retriever) if retriever is not None else None
+    return render(report, fmt, passages=passages)
+
+
+def report_renderer(report: Report, fmt: str, retriever: Any = None) -> Callable[[], bytes | str]:
+    """A no-argument function rendering the report, for a download produced only when clicked."""
+
+    def produce() -> bytes | str:
+        try:
+            return render_report(report, fmt, retriever)
+        except Exception:
+            log.exception("rendering the %s report failed", fmt)
+            raise
+
+    return produce
+
+
+def top_gaps(report: Report, limit: int = 5) -> list[Gap]:
+    """The gaps to tackle first (severity, then quick wins, then criterion order)."""
+    from assessment.report.plan import prioritize
+
+    return prioritize(report.gaps)[:limit]
+
+
+def roadmap(report: Report) -> dict[str, list[Gap]]:
+    """Open gaps grouped into 30/60/90-day/later phases of the report's plan (phase -> gaps)."""
+    from assessment.report.plan import EFFORT_WEEKS_HIGH, PHASES, prioritize, schedule
+
+    phases: dict[str, list[Gap]] = {key: [] for key, _ in PHASES}
+    for item in schedule(prioritize(report.gaps), EFFORT_WEEKS_HIGH):
+        phases.setdefault(item.phase, []).append(item.gap)
+    return {key: gaps for key, gaps in phases.items() if gaps}
+
+
+def describe_mode(llm: Any = None) -> str:
+    """Which mode answers the founder: the LLM module's own description, else offline mode."""
+    if llm is None:
+        # Offline needs no LLM code at all; importing LangChain would slow the first page.
+        return text("mode_offline")
+    try:
+        from assessment import llm as llm_module
+    except ImportError:
+        return text("mode_offline")
+    describe: Callable[..., object] | None = getattr(llm_module, "describe_mode", None)
+    if describe is None:
+        return text("mode_offline")
+    return str(describe(llm))
+
+
+def load_llm(spec: str | None) -> tuple[Any, str | None]:
+    """The chat model for ``spec`` (``SOC2_READY_LLM``; None: offline) and a notice if it is unusable."""
+    if not spec or not spec.strip():
+        return None, None
+    try:
+        from assessment.llm import build_chat_model
+    except ImportError:
+        return None, None
+    try:
+        return build_chat_model(), None
+    except ValueError as exc:  # LLMConfigError: the message says what to set; carry on offline
+        log.warning("LLM not available: %s", exc)
+        return None, str(exc)
+
+
+class LazyValue:
+    """A value built once in a background thread; reading it waits only if it is not ready yet.
+
+    The app uses it for the retriever, so the first page is interactive while the index loads.
+    Attribute access is forwarded, so it can stand in for the object it wraps.
+    """
+
+    def __init__(self, factory: Callable[[], Any], name: str = "lazy-value") -> None:
+        """Start building the value with ``factory`` in a daemon thread."""
+        self._future: Future[Any] = Future()
+        self._thread = threading.Thread(target=self._build, args=(factory,), name=name, daemon=True)
+        self._thread.start()
+
+    def _build(self, factory: Callable[[], Any]) -> None:
+        try:
+            self._future.set_result(factory())
+        except BaseException as exc:  # handed to whoever reads the value
+            log.exception("background load failed")
+            self._future.set_exception(exc)
+
+    @property
+    def ready(self) -> bool:
+        """True once the value (or its error) is available."""
+        return self._future.done()
+
+    def get(self, timeout: float | None = None) -> Any:
+        """The value, waiting for it if needed; re-raises the loading error."""
+        return self._future.result(timeout=timeout)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.get(), name)

@@ -1,0 +1,202 @@
+"""Commands and side questions typed instead of an answer, and how side questions are answered.
+
+Commands (skip, back, why, progress, restart) and questions about SOC 2 never count as answers.
+Side questions are answered from the retriever (or, if it cannot be loaded, a small lexical search
+over the corpus) with the criterion IDs cited.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Literal, Protocol
+
+from assessment.interview.faq import match_faq
+from assessment.models import Interpretation
+from assessment.templates import render_message
+from knowledge.corpus import Corpus
+
+Command = Literal["skip", "back", "why", "progress", "restart"]
+CRITERION_MENTION = re.compile(r"\b(CC[1-9]|A1|PI1|C1|P[1-8])\.\d{1,2}(?:\.\d{1,2})?\b", re.IGNORECASE)
+_COMMANDS: tuple[tuple[Command, re.Pattern[str]], ...] = (
+    (
+        "skip",
+        re.compile(
+            r"^(?:/?skip(?: (?:this|it|this one|that|question|for now))?|pass|next(?: question)?|"
+            r"ask me later|come back to (?:this|it) later|later)$"
+        ),
+    ),
+    (
+        "back",
+        re.compile(
+            r"^(?:/?back|/?undo|go back|previous(?: question)?|undo(?: that| last| my last answer)?|"
+            r"change (?:my )?(?:last|previous) answer|oops,? go back)$"
+        ),
+    ),
+    (
+        "why",
+        re.compile(
+            r"^(?:/?why|/?help|why\??|why (?:do|did|would) you (?:ask|need|want)(?: (?:this|that|to know))?|"
+            r"why (?:is|does) (?:this|that|it) (?:matter|important|needed|relevant)|why this question|"
+            r"why does it matter|what do you mean|explain(?: this| the question)?|"
+            r"what does (?:this|that|the) question mean|i don'?t understand(?: the question)?)$"
+        ),
+    ),
+    (
+        "progress",
+        re.compile(
+            r"^(?:/?progress|/?status|how far (?:am i|are we|along am i)(?: now)?|"
+            r"how (?:many|much) (?:questions )?(?:are )?(?:left|more|remaining|to go)|"
+            r"how much longer|where am i|are we (?:nearly |almost )?(?:done|there)(?: yet)?|"
+            r"what'?s my (?:score|progress)|show (?:my )?(?:progress|score))$"
+        ),
+    ),
+    ("restart", re.compile(r"^(?:/?restart|/?reset|start (?:over|again|from scratch)|begin again)$")),
+)
+_INTERROGATIVE = re.compile(
+    r"^(?:what|what's|whats|how|who|which|where|when|why|does|do|is|are|can|could|should|would|will|"
+    r"explain|tell me|define|describe|meaning of)\b"
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_STOP = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "to",
+        "and",
+        "or",
+        "is",
+        "are",
+        "do",
+        "does",
+        "what",
+        "how",
+        "in",
+        "on",
+        "for",
+        "i",
+        "we",
+        "you",
+        "it",
+        "this",
+        "that",
+        "my",
+        "our",
+    ]
+)
+
+
+class SearchesCriteria(Protocol):
+    """Anything with the ``Retriever.search`` signature."""
+
+    def search(self, query: str, k: int = 5, categories: Any = None) -> list[Any]:
+        """Best hits for the query, one per criterion."""
+        ...
+
+
+@dataclass(frozen=True)
+class SideAnswer:
+    """The reply to a side question and the criteria it cites."""
+
+    message: str
+    citations: tuple[str, ...]
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().lower().rstrip(".!").strip()
+
+
+def detect_command(text: str) -> Command | None:
+    """The command the text asks for, or None when it is something else."""
+    norm = _norm(text).rstrip("?").strip()
+    if not norm:
+        return None
+    for command, pattern in _COMMANDS:
+        if pattern.match(norm):
+            return command
+    return None
+
+
+def is_side_question(text: str, understood: Interpretation) -> bool:
+    """A question about SOC 2 rather than an answer: interrogative or a '?', and not a clear answer."""
+    norm = _norm(text)
+    if not norm:
+        return False
+    interrogative = bool(_INTERROGATIVE.match(norm))
+    asks = interrogative or norm.endswith("?")
+    if not asks:
+        return False
+    if CRITERION_MENTION.search(norm) and (interrogative or "mean" in norm):
+        return True
+    clear_answer = understood.confidence >= 0.8 and understood.source != "fallback"
+    return interrogative or not clear_answer
+
+
+def _trim(text: str, limit: int = 420) -> str:
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    sentences = _SENTENCE_END.split(flat)
+    out = ""
+    for sentence in sentences:
+        if len(out) + len(sentence) > limit:
+            break
+        out = f"{out} {sentence}".strip()
+    return out or flat[: limit - 1] + "…"
+
+
+def _lexical(query: str, corpus: Corpus, k: int) -> list[tuple[str, str, str]]:
+    words = {w for w in re.findall(r"[a-z0-9]+", query.lower()) if w not in _STOP and len(w) > 1}
+    scored = []
+    for order, criterion in enumerate(corpus.criteria):
+        body = f"{criterion.title} {criterion.in_practice}".lower()
+        hits = sum(1 for w in words if re.search(rf"\b{re.escape(w)}", body))
+        if hits:
+            scored.append((-hits, order, criterion.id, criterion.title, criterion.in_practice))
+    scored.sort()
+    return [(cid, title, text) for _, _, cid, title, text in scored[:k]]
+
+
+@lru_cache(maxsize=1)
+def default_retriever() -> Any:
+    """The default Retriever, loaded once per process on the first side question."""
+    from knowledge import Retriever  # imported late: loading the index is heavy
+
+    return Retriever.load()
+
+
+def answer_side_question(text: str, retriever: SearchesCriteria | None, corpus: Corpus) -> SideAnswer:
+    """Answer a question about SOC 2 from the knowledge base, citing criterion IDs; never raises."""
+    found: list[tuple[str, str, str]] = []
+    for mention in CRITERION_MENTION.finditer(text):
+        cid = ".".join(mention.group(0).upper().split(".")[:2])
+        try:
+            criterion = corpus.get(cid)
+        except KeyError:
+            continue
+        if all(cid != item[0] for item in found):
+            found.append((cid, criterion.title, criterion.in_practice))
+    if not found:
+        entry = match_faq(text)
+        if entry is not None:
+            message = " ".join(entry.answer.split())
+            related = [f"{c} ({corpus.get(c).title})" for c in entry.related if c in corpus.ids]
+            if related:
+                message += "\n" + render_message("side_see_also", others="; ".join(related))
+            return SideAnswer(message, tuple(c for c in entry.related if c in corpus.ids))
+        try:
+            hits = (retriever or default_retriever()).search(text, k=3, categories=None)
+            found = [(h.criterion_id, h.title, h.text) for h in hits]
+        except Exception:  # a broken or missing index must not end the interview
+            found = _lexical(text, corpus, 3)
+    if not found:
+        return SideAnswer(render_message("side_no_answer"), ())
+    cid, title, passage = found[0]
+    message = render_message("side_answer", criterion_id=cid, title=title, text=_trim(passage))
+    others = [f"{c} ({t})" for c, t, _ in found[1:3]]
+    if others:
+        message += "\n" + render_message("side_see_also", others="; ".join(others))
+    return SideAnswer(message, tuple(item[0] for item in found[:3]))

@@ -1,0 +1,1 @@
+"""Scoping: the company profile, scope recommendation, carve-outs and vendors."""

@@ -1,0 +1,1 @@
+"""The answer reader: exact rules in front, a trained model behind, calibrated abstention."""

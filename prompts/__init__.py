@@ -1,0 +1,1 @@
+"""Every prompt and user-facing text, as package data (read through ``importlib.resources``)."""

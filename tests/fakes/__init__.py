@@ -1,0 +1,1 @@
+"""Shared test helpers and hand-written fakes (the LLM is the only thing faked)."""
