@@ -9,16 +9,31 @@ export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
 
-.PHONY: run test lint format install bench clean
+.PHONY: run test lint format install fonts bench clean train-reader
+
+# Debian fonts for the PDF report: DejaVu Sans (body), Noto Sans CJK (Chinese, Japanese, Korean),
+# Noto Sans Symbols 2 and Symbola (emoji). Without them the PDF still renders (DejaVu comes with
+# matplotlib) and says which package would draw the missing characters.
+FONT_PACKAGES := fonts-dejavu-core fonts-noto-core fonts-noto-cjk fonts-symbola
 
 $(STAMP): pyproject.toml
+	$(MAKE) --no-print-directory fonts || echo "note: could not install $(FONT_PACKAGES); PDF reports fall back to DejaVu Sans"
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,server]'  # server: the PostgreSQL tier of the tests
 	touch $(STAMP)
 
 install: $(STAMP)
+
+fonts:
+	@missing=$$(for p in $(FONT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if ! command -v apt-get >/dev/null 2>&1; then echo "note: install the fonts $$missing"; exit 0; fi; \
+	SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO="sudo"; \
+	echo "installing $$missing"; \
+	$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null 2>&1 || \
+	{ $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; }
 
 run: $(STAMP)
 	$(BIN)/streamlit run app.py --server.address 127.0.0.1 --browser.gatherUsageStats false
@@ -38,12 +53,17 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Retrain the answer reader from assessment/understanding/data/train/ (seeded; ~15 min on 2 cores).
+train-reader: $(STAMP)
+	$(BIN)/python -m assessment.understanding.train
+
 bench: $(STAMP)
 	$(BIN)/python bench/retrieval.py --file tests/data/retrieval_dev.jsonl --file tests/data/retrieval_blind.jsonl
 	$(BIN)/python bench/interpret.py
 	$(BIN)/python bench/interview.py
 	$(BIN)/python bench/interview_blind.py
 	$(BIN)/python bench/report.py
+	$(BIN)/python bench/cli.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

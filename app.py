@@ -21,10 +21,13 @@ import streamlit as st  # noqa: E402  (after the offline environment is set)
 
 from assessment.interview import app_support as support  # noqa: E402
 from assessment.interview.app_support import text as t  # noqa: E402
+from assessment.interview.live import LiveSession  # noqa: E402
 from assessment.interview.storage import (  # noqa: E402
+    SessionDamaged,
     SessionStore,
     StoreError,
-    is_valid_session_id,
+    VersionConflict,
+    is_issued_session_id,
     new_session_id,
 )
 from assessment.models import Question, Report  # noqa: E402
@@ -85,8 +88,11 @@ def flash(kind: str, message: str) -> None:
 
 
 def set_pending(action: str, value: Any = None) -> None:
-    """Widget callback: remember the action; it is handled inside the guarded page body."""
-    st.session_state["pending"] = (action, value)
+    """Widget callback: queue the action; the guarded page body applies the queue in order.
+
+    A queue, not one slot: a second submission arriving before the first was applied is kept too.
+    """
+    st.session_state.setdefault("queue", []).append((action, value))
 
 
 def on_chat_submit() -> None:
@@ -94,39 +100,68 @@ def on_chat_submit() -> None:
     set_pending("answer", st.session_state.get("chat_text") or "")
 
 
-def session_id() -> str:
-    """This tab's session id from the URL; a tab without one (or with a bad one) gets a new one."""
+def session_id(res: Resources) -> str:
+    """This tab's session id: one the server issued, never one chosen by whoever wrote the link.
+
+    A ``?sid=`` is adopted only if this browser session was given it, or it is a server-issued id
+    (128 random bits) of a saved session; anything else starts a fresh session and says so.
+    """
     sid = st.query_params.get("sid")
-    if not is_valid_session_id(sid):
-        sid = new_session_id()
-        st.query_params["sid"] = sid
-    return str(sid)
+    if sid and sid == st.session_state.get("sid"):
+        return str(sid)
+    if is_issued_session_id(sid) and res.store.exists(str(sid)):
+        return str(sid)
+    if sid:
+        log.info("unknown or malformed session link ignored")
+        flash("info", t("unknown_session_link"))
+    new_sid = new_session_id()
+    st.query_params["sid"] = new_sid
+    st.session_state.update(sid=new_sid, iv=None, live=None)
+    return new_sid
+
+
+def restorer(res: Resources) -> support.Restore:
+    """Rebuilds an Interview from stored data with this process's retriever and LLM."""
+    retriever, llm = res.retriever, res.llm
+    return lambda data: support.restore_interview(data, retriever=retriever, llm=llm)
 
 
 def ensure_interview(res: Resources, sid: str) -> None:
-    """Restore this tab's interview from the store when the browser session is new."""
+    """Restore this tab's interview from the store, and pick up what another tab saved since."""
+    live = st.session_state.get("live")
+    if live is not None and live.session_id == sid:
+        try:
+            live.refresh(restorer(res))  # another tab or replica may have answered meanwhile
+        except (support.UploadError, SessionDamaged) as exc:
+            log.warning("cannot refresh session %s: %s", sid, exc)
+        st.session_state["iv"] = live.interview
+        return
     if st.session_state.get("sid") == sid:
-        return
-    st.session_state["sid"] = sid
-    st.session_state["iv"] = None
-    data = res.store.load(sid)
-    if data is None:
-        return
+        return  # a fresh id this browser session was given: nothing stored yet
+    st.session_state.update(sid=sid, iv=None, live=None)
     try:
-        st.session_state["iv"] = support.restore_interview(data, retriever=res.retriever, llm=res.llm)
-    except support.UploadError as exc:
+        live = LiveSession.open(res.store, sid, restorer(res))
+    except (support.UploadError, SessionDamaged) as exc:
         log.warning("cannot restore session %s: %s", sid, exc)
         new_sid = new_session_id()
         st.query_params["sid"] = new_sid
         st.session_state["sid"] = new_sid
         flash("error", t("error_restore", reason=str(exc)))
+        return
+    if live is not None:
+        st.session_state.update(live=live, iv=live.interview)
 
 
 def persist(res: Resources, iv: Any) -> None:
-    """Save the interview; a failing store is reported but never loses the in-memory session."""
-    iv.next_question()  # present the next question first, so the saved chat matches the screen
+    """Save the interview (compare-and-set); a failing store is reported, the session stays in memory."""
+    live = st.session_state.get("live")
+    if live is None or live.interview is not iv:
+        live = LiveSession(res.store, st.session_state["sid"], iv)  # a fresh start or an upload
+        st.session_state.update(live=live, iv=iv)
     try:
-        res.store.save(st.session_state["sid"], iv.to_dict())
+        live.save()
+    except VersionConflict:
+        flash("warning", t("error_conflict_other"))
     except Exception:
         ref = uuid.uuid4().hex[:8]
         log.exception("saving session failed (ref %s)", ref)
@@ -137,10 +172,43 @@ def persist(res: Resources, iv: Any) -> None:
 
 
 def handle_pending(res: Resources) -> None:
-    """Apply the action a widget queued during this rerun."""
-    action, value = st.session_state.pop("pending", None) or (None, None)
-    if action is None:
-        return
+    """Apply the actions widgets queued, in order; answers are applied and saved one by one.
+
+    While answers are being applied the chat input is shown disabled, so the browser cannot send a
+    submission that Streamlit would coalesce away (DESIGN.md, platform limits); then a rerun draws
+    the page with it enabled again.
+    """
+    queue: list[tuple[str, Any]] = st.session_state.get("queue") or []
+    turned = False
+    while queue:
+        live = st.session_state.get("live")
+        if queue[0][0] not in support.TURN_ACTIONS:
+            action, _ = queue.pop(0)
+            other_action(res, action)
+        elif live is None:
+            queue.pop(0)  # an answer for a session this tab no longer shows
+        else:
+            if not turned:
+                turned = True
+                st.chat_input(t("thinking"), key="chat_text", disabled=True, max_chars=chat_max_chars(res))
+            for kind, message in support.apply_turns(queue, live, restorer(res)):
+                flash(kind, message)
+            st.session_state["iv"] = live.interview
+    if turned:
+        st.rerun()
+
+
+def chat_max_chars(res: Resources) -> int:
+    """The chat box's cap: half the upload limit, so a session saved with it can be resumed.
+
+    Not max_answer_chars: Streamlit would cut a longer paste silently. The engine reads the first
+    max_answer_chars, says so, and keeps the whole answer, stored once in the session file.
+    """
+    return max(1, res.settings.max_upload_bytes // 2)
+
+
+def other_action(res: Resources, action: str) -> None:
+    """Start, resume, evidence upload or restart (buttons on the welcome page or the sidebar)."""
     iv = st.session_state.get("iv")
     if action == "start":
         from assessment.interview.engine import Interview
@@ -152,22 +220,13 @@ def handle_pending(res: Resources) -> None:
         persist(res, iv)
     elif action == "resume":
         resume_from_upload(res)
-    elif action == "answer" and iv is not None:
-        message = str(value or "").strip()
-        if not message:
-            st.toast(t("empty_answer"))  # nothing typed: keep the question, say what to do
-            return
-        with st.spinner(t("thinking")):
-            iv.answer(message)
-        persist(res, iv)
-    elif action == "back" and iv is not None:
-        st.toast(iv.back().message)
-        persist(res, iv)
+    elif action == "evidence" and iv is not None:
+        import_evidence_upload(res, iv)
     elif action == "restart":
         # The old session stays in the store (nothing typed is deleted); this tab gets a fresh id.
         new_sid = new_session_id()
         st.query_params["sid"] = new_sid
-        st.session_state.update(sid=new_sid, iv=None, confirm_restart=False)
+        st.session_state.update(sid=new_sid, iv=None, live=None, confirm_restart=False)
 
 
 def resume_from_upload(res: Resources) -> None:
@@ -185,9 +244,25 @@ def resume_from_upload(res: Resources) -> None:
     # The resumed session gets its own id, so the one it replaces in this tab stays in the store.
     new_sid = new_session_id()
     st.query_params["sid"] = new_sid
-    st.session_state.update(sid=new_sid, iv=iv, confirm_restart=False)
+    st.session_state.update(sid=new_sid, iv=iv, live=None, confirm_restart=False)
     persist(res, iv)
     flash("success", t("resumed"))
+
+
+def import_evidence_upload(res: Resources, iv: Any) -> None:
+    """Add an uploaded Prowler scan to the interview; a bad file changes nothing and says why."""
+    upload = st.session_state.get("evidence_file")
+    if upload is None:
+        return
+    try:
+        with st.spinner(t("thinking")):
+            iv.import_evidence(upload.getvalue(), name=upload.name)
+    except ValueError as exc:  # EvidenceError: the message names the file and what is wrong with it
+        flash("error", support.markdown_literal(str(exc)))
+        return
+    message = iv.transcript[-1][1]  # what the import said, before the next question is presented
+    persist(res, iv)
+    flash("success", message)
 
 
 # -- views -----------------------------------------------------------------------------------------
@@ -196,7 +271,8 @@ def resume_from_upload(res: Resources) -> None:
 def show_flash() -> None:
     """Show and clear queued one-time messages."""
     for kind, message in st.session_state.pop("flash", []):
-        getattr(st, kind, st.info)(message)
+        # Messages may quote a file name, a field of an uploaded file or an answer: made inert.
+        getattr(st, kind, st.info)(support.markdown_safe(message))
 
 
 def welcome(res: Resources) -> None:
@@ -231,6 +307,13 @@ def resume_widget(res: Resources) -> None:
     st.button(t("resume_button"), on_click=set_pending, args=("resume",), key="resume_button")
 
 
+def evidence_widget() -> None:
+    """File upload and button to add Prowler scan results (compliance CSV or OCSF JSON)."""
+    st.caption(t("evidence_help"))
+    st.file_uploader(t("evidence_label"), type=["csv", "json"], key="evidence_file")
+    st.button(t("evidence_button"), on_click=set_pending, args=("evidence",), key="evidence_button")
+
+
 def main() -> None:
     """Route to the welcome page or the interview for this tab's session."""
     st.set_page_config(page_title=t("page_title"), page_icon="🛡️", layout="centered")
@@ -241,7 +324,7 @@ def main() -> None:
     if res.llm_notice and not st.session_state.get("llm_notice_shown"):
         st.session_state["llm_notice_shown"] = True
         flash("warning", t("notice_prefix", text=res.llm_notice))
-    sid = session_id()
+    sid = session_id(res)
     ensure_interview(res, sid)
     handle_pending(res)
     show_flash()
@@ -261,7 +344,7 @@ def interview_page(res: Resources, iv: Any) -> None:
     bubbles = support.transcript_turns(iv.transcript)
     if question is None:
         # Finished: results first; the conversation stays below for follow-up questions.
-        results(res, report)
+        results(res, report, iv)
         st.subheader(t("conversation_heading"))
         earlier, recent = bubbles[:-RECENT_BUBBLES], bubbles[-RECENT_BUBBLES:]
         if earlier:
@@ -285,10 +368,7 @@ def interview_page(res: Resources, iv: Any) -> None:
         t("chat_placeholder" if question is not None else "chat_placeholder_finished"),
         key="chat_text",
         on_submit=on_chat_submit,
-        # Not max_answer_chars: Streamlit would cut a longer paste silently. The engine reads the first
-        # max_answer_chars, says so, and keeps the whole answer; this cap only stops runaway pastes
-        # (a session holding more than an upload's worth could not be resumed from its file).
-        max_chars=res.settings.max_upload_bytes,
+        max_chars=chat_max_chars(res),
     )
 
 
@@ -297,7 +377,10 @@ def chat_bubbles(bubbles: list[tuple[str, str]]) -> None:
     for role, message in bubbles:
         with st.chat_message(role):
             # What the founder typed is shown exactly as typed, never as Markdown, HTML or LaTeX.
-            st.markdown(support.markdown_literal(message) if role == "user" else message)
+            # Replies quote the founder's words too: no link, image or HTML can come out of them.
+            st.markdown(
+                support.markdown_literal(message) if role == "user" else support.markdown_safe(message)
+            )
 
 
 def question_block(question: Question) -> None:
@@ -362,6 +445,8 @@ def sidebar(res: Resources, iv: Any, report: Report, progress: Any) -> None:
         )
         with st.expander(t("resume_heading")):
             resume_widget(res)
+        with st.expander(t("evidence_heading")):
+            evidence_widget()
         st.subheader(t("downloads_heading"))
         if not report.finished:
             st.caption(t("downloads_partial"))
@@ -388,11 +473,13 @@ def restart_control() -> None:
 
 def report_downloads(res: Resources, report: Report, where: str) -> None:
     """One download button per report format; the file is rendered only when clicked."""
+    from assessment.report.view import file_stem
+
     for fmt, (extension, mime) in support.REPORT_FORMATS.items():
         st.download_button(
             t(f"download_{fmt}"),
             data=support.report_renderer(report, fmt, res.retriever),
-            file_name=f"soc2-readiness-report.{extension}",
+            file_name=f"{file_stem(report)}.{extension}",
             mime=mime,
             on_click="ignore",
             key=f"download-{fmt}-{where}",
@@ -420,7 +507,46 @@ def score_chart(scores: dict[str, float]) -> Any:
     )
 
 
-def results(res: Resources, report: Report) -> None:
+def owners_form(res: Resources, iv: Any, report: Report) -> None:
+    """An owner (name or role) and a due date per gap, saved in the session and in every export."""
+    from datetime import date
+
+    if not report.gaps:
+        return
+    with st.expander(t("owners_heading")), st.form("owners"):
+        st.caption(t("owners_intro"))
+        rows = []
+        for gap in support.top_gaps(report, limit=len(report.gaps)):
+            left, right = st.columns([3, 2])
+            owner = left.text_input(
+                t("owner_label", criterion_id=gap.criterion_id, title=gap.title),
+                value=gap.owner or "",
+                max_chars=200,
+                key=f"owner-{gap.criterion_id}",
+            )
+            due = right.date_input(
+                t("due_label"),
+                value=date.fromisoformat(gap.due) if gap.due else None,
+                format="YYYY-MM-DD",
+                key=f"due-{gap.criterion_id}",
+            )
+            rows.append((gap.criterion_id, owner, due))
+        if st.form_submit_button(t("owners_save")):
+            problems = []
+            for criterion_id, owner, due in rows:
+                try:
+                    iv.assign(criterion_id, owner=owner, due=due)
+                except ValueError as exc:
+                    problems.append(t("owners_invalid", criterion_id=criterion_id, reason=str(exc)))
+            persist(res, iv)
+            for problem in problems:
+                flash("warning", problem)
+            if not problems:
+                flash("success", t("owners_saved"))
+            st.rerun()
+
+
+def results(res: Resources, report: Report, iv: Any = None) -> None:
     """The finished interview: readiness figures, category chart, top gaps, roadmap, downloads."""
     st.header(t("results_heading"))
     st.markdown(t("results_intro"))
@@ -453,11 +579,11 @@ def results(res: Resources, report: Report) -> None:
                 )
             )
             if gap.what_is_missing:
-                st.markdown(t("gap_missing", text=gap.what_is_missing))
+                st.markdown(t("gap_missing", text=support.markdown_safe(gap.what_is_missing)))
             if gap.remediation:
-                st.markdown(t("gap_first_step", text=gap.remediation[0]))
+                st.markdown(t("gap_first_step", text=support.markdown_safe(gap.remediation[0])))
             if gap.evidence:
-                st.caption(t("gap_evidence", text="; ".join(gap.evidence)))
+                st.caption(t("gap_evidence", text=support.markdown_safe("; ".join(gap.evidence))))
     phases = support.roadmap(report)
     if phases:
         st.subheader(t("roadmap_heading"))
@@ -469,6 +595,8 @@ def results(res: Resources, report: Report) -> None:
                     for g in items
                 )
             )
+    if iv is not None:
+        owners_form(res, iv, report)
     st.subheader(t("results_downloads_heading"))
     with st.container(horizontal=True):
         report_downloads(res, report, "results")

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from assessment.evidence.models import CriterionEvidence, ScanInfo
 
 Label = Literal["yes", "partial", "no", "unknown", "not_applicable"]
 LABELS: tuple[Label, ...] = ("yes", "partial", "no", "unknown", "not_applicable")
@@ -30,7 +33,10 @@ class Interpretation:
     label: Label
     confidence: float
     reason: str = ""
-    source: str = "rules"  # "quick_reply", "rules", "embedding", "llm", ...
+    source: str = "rules"  # "quick_reply", "model", "rules", "llm", ...
+    # The likeliest readings, best first (the model's; used for the quick replies of a clarification).
+    alternatives: tuple[Label, ...] = ()
+    asks: bool = False  # the answer is itself a question to the assistant: answer it, never record it
 
 
 @dataclass(frozen=True)
@@ -48,6 +54,9 @@ class Question:
     # How a chat shows the question: the optional LLM's conversational rewording, else ``text``.
     # ``text`` always keeps the engine's wording, which is what the answer is scored against.
     display_text: str = ""
+    # A reading pre-filled from imported scan evidence (shown in ``display_text``); the founder
+    # confirms it in one reply ("confirm") or answers normally. None when no scan checked this.
+    proposed_label: Label | None = None
 
     def __post_init__(self) -> None:
         if not self.display_text:
@@ -63,6 +72,7 @@ class Reply:
     kind: ReplyKind = "answer"
     notice: str | None = None  # e.g. "answer truncated" or "LLM unavailable, used offline mode"
     citations: tuple[str, ...] = ()
+    understood: str | None = None  # one line of what was recorded, in the founder's terms
 
 
 @dataclass(frozen=True)
@@ -108,8 +118,13 @@ class Gap:
     evidence: tuple[str, ...]
     what_is_missing: str = ""
     why_it_matters: str = ""
-    iso27001: tuple[str, ...] = ()
+    # Cross-references as (id, name), most relevant first (assessment/report/crossref.py).
+    iso27001: tuple[tuple[str, str], ...] = ()
     question_ids: tuple[str, ...] = ()
+    nist_800_53: tuple[tuple[str, str], ...] = ()
+    owner: str | None = None  # name or role, set by the founder (Interview.assign)
+    due: str | None = None  # ISO date, set by the founder
+    evidence_found: tuple[CriterionEvidence, ...] = ()  # from imported scans (failing checks, resources)
 
 
 @dataclass(frozen=True)
@@ -147,6 +162,9 @@ class Report:
     # Executive-summary prose written by the optional LLM from the figures above (None offline).
     # It never changes a figure; the renderers show it next to the computed summary.
     summary_narrative: str | None = None
+    # Imported scan evidence: the scans, and per in-scope criterion what they found.
+    scans: tuple[ScanInfo, ...] = ()
+    evidence_found: dict[str, tuple[CriterionEvidence, ...]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict of every field."""

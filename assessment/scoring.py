@@ -7,7 +7,7 @@ mutable state: the same inputs always give the same figures.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assessment.bank.loader import QuestionBank, ScoredQuestion
@@ -23,6 +23,7 @@ from assessment.models import (
     Status,
     Subservice,
 )
+from assessment.report import crossref
 from assessment.templates import render_message
 from knowledge.corpus import Corpus
 
@@ -245,12 +246,22 @@ def find_gaps(
             evidence=question.evidence,
             what_is_missing=_what_is_missing(result, question, inp),
             why_it_matters=" ".join(question.why.split()),
-            iso27001=corpus.get(result.criterion_id).iso27001,
+            iso27001=crossref.pairs(crossref.iso27001(result.criterion_id)),
             question_ids=result.question_ids,
+            nist_800_53=crossref.pairs(crossref.nist_800_53(result.criterion_id)),
         )
         key = (SEVERITIES.index(severity), _EFFORT_ORDER[gap.effort], order)
         gaps.append((key, gap))
     return [gap for _, gap in sorted(gaps, key=lambda item: item[0])]
+
+
+def with_assignments(gaps: list[Gap], assignments: Mapping[str, Mapping[str, str | None]]) -> list[Gap]:
+    """The gaps with the owner and due date the founder set (criterion ID -> {"owner", "due"})."""
+    out = []
+    for gap in gaps:
+        given = assignments.get(gap.criterion_id)
+        out.append(replace(gap, owner=given.get("owner"), due=given.get("due")) if given else gap)
+    return out
 
 
 def build_report(

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import string
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
-import yaml
+from knowledge.yaml_files import load_yaml
 
 
 class TemplateError(KeyError):
@@ -20,9 +19,11 @@ class TemplateError(KeyError):
 
 def prompts_dir() -> Path:
     """Directory of prompt and message templates (``SOC2_READY_PROMPTS_DIR`` overrides)."""
-    override = os.environ.get("SOC2_READY_PROMPTS_DIR")
-    if override:
-        return Path(override)
+    from knowledge.settings import load_settings
+
+    override = load_settings().prompts_dir
+    if override is not None:
+        return override
     return Path(str(files("prompts")))
 
 
@@ -30,7 +31,7 @@ def prompts_dir() -> Path:
 def load_messages(filename: str = "messages.yaml") -> dict[str, str]:
     """Load a YAML mapping of message name -> template text; validated to be strings."""
     path = prompts_dir() / filename
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw = load_yaml(path.read_text(encoding="utf-8"))
     if not isinstance(raw, dict):
         raise TemplateError(f"{path.name}: expected a mapping of message name to text")
     for key, value in raw.items():

@@ -1,7 +1,10 @@
 """Retrieval benchmark: quality on the dev set, index build and load times, search latency.
 
-Run: ``.venv/bin/python bench/retrieval.py [--file SET.jsonl ...] [--skip-load]`` (prints figures;
-nothing is asserted). Without ``--file`` the dev set is scored; ``--file`` may be repeated.
+Run: ``.venv/bin/python bench/retrieval.py [--file SET.jsonl ...] [--side SET.jsonl ...] [--skip-load]``
+(prints figures; nothing is asserted). Without ``--file`` the dev set is scored; ``--file`` may be
+repeated. ``--side`` scores side-question sets (``{"query": ..., "accept": [entry or criterion IDs]}``,
+``accept`` empty for questions that deserve the honest "no good answer"): which source answers
+(basics, criteria or none, see ``knowledge.routing``) and whether the answer is an accepted one.
 """
 
 from __future__ import annotations
@@ -62,6 +65,32 @@ def _quality(retriever: Retriever, cases: list[dict[str, Any]]) -> dict[str, flo
     return {"recall@1": hit1 / n, "recall@5": recall5 / n, "mrr": mrr / n}
 
 
+def _side_quality(retriever: Retriever, cases: list[dict[str, Any]]) -> dict[str, float]:
+    """Share of side questions answered by an accepted entry or criterion (or honestly not at all),
+    share routed to the right source, and how often an off-topic question got a made-up answer."""
+    from knowledge.routing import answer_id, route
+
+    correct = source_ok = off_topic = answered_off_topic = 0
+    for case in cases:
+        accept = list(case["accept"])
+        chosen = route(
+            retriever.search_basics(str(case["query"]), k=3), retriever.search(str(case["query"]), k=3)
+        )
+        got = answer_id(chosen)
+        expected = "none" if not accept else ("criteria" if accept[0][:1].isupper() else "basics")
+        correct += (got is None) if not accept else (got in accept)
+        source_ok += chosen.source == expected
+        if not accept:
+            off_topic += 1
+            answered_off_topic += got is not None
+    n = len(cases)
+    return {
+        "answer_accuracy": correct / n,
+        "source_accuracy": source_ok / n,
+        "off_topic_answered": answered_off_topic / max(1, off_topic),
+    }
+
+
 def _percentiles(samples_ms: list[float]) -> str:
     p95 = statistics.quantiles(samples_ms, n=20)[18]
     return f"p50={statistics.median(samples_ms):.1f} ms p95={p95:.1f} ms"
@@ -76,6 +105,9 @@ def _args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
         "--file", type=Path, action="append", help="JSONL query set to score (repeatable; default: dev set)"
+    )
+    parser.add_argument(
+        "--side", type=Path, action="append", default=[], help="JSONL side-question set to score (repeatable)"
     )
     parser.add_argument("--skip-load", action="store_true", help="skip the cold/warm load timings")
     return parser.parse_args()
@@ -105,6 +137,10 @@ def main() -> None:
             quality = _quality(retriever, group)
             figures = ", ".join(f"{k}={v:.3f}" for k, v in quality.items())
             print(f"{path.name} ({len(group)} queries): {figures}")
+        for path in args.side:
+            side_cases = _read_cases(path)
+            figures = ", ".join(f"{k}={v:.3f}" for k, v in _side_quality(retriever, side_cases).items())
+            print(f"{path.name} ({len(side_cases)} side questions): {figures}")
 
         fresh = Retriever.load(data_dir, progress=False)  # empty query-embedding cache
         fresh.search("warm up", k=5)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from knowledge.basics_kb import BasicEntry, BasicHit, Basics, BasicsError, default_basics, load_basics
 from knowledge.corpus import Corpus, CorpusError, default_corpus, load_corpus
 from knowledge.ids import IdMention, find_ids, normalize_id
 from knowledge.models import CATEGORIES, CATEGORY_TITLES, Criterion, Hit, PointOfFocus
@@ -34,6 +35,10 @@ _LAZY = {
 __all__ = [
     "CATEGORIES",
     "CATEGORY_TITLES",
+    "BasicEntry",
+    "BasicHit",
+    "Basics",
+    "BasicsError",
     "Corpus",
     "CorpusError",
     "CriteriaImportError",
@@ -44,9 +49,11 @@ __all__ = [
     "PointOfFocus",
     "Retriever",
     "Settings",
+    "default_basics",
     "default_corpus",
     "find_ids",
     "import_official",
+    "load_basics",
     "load_corpus",
     "load_official",
     "load_settings",

@@ -12,6 +12,7 @@ import yaml
 from pydantic import ValidationError
 
 from knowledge.models import CriteriaFile, Criterion
+from knowledge.yaml_files import load_yaml
 
 CRITERIA_DIR = Path(str(files("knowledge") / "criteria"))
 ISO_NAMES_FILE = Path(str(files("knowledge") / "iso27001_annex_a.yaml"))
@@ -58,7 +59,7 @@ def _format_error(path: Path, error: ValidationError) -> str:
 def load_criteria_file(path: Path) -> CriteriaFile:
     """Parse and validate one corpus file, raising ``CorpusError`` naming file, field and reason."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise CorpusError(f"{path.name}: not valid YAML: {exc}") from exc
     if not isinstance(raw, dict):
@@ -85,7 +86,7 @@ def load_corpus(directory: Path = CRITERIA_DIR) -> Corpus:
     files = sorted(directory.glob("*.yaml"))
     if not files:
         raise CorpusError(f"{directory}: no criteria files found")
-    iso_names: dict[str, str] = yaml.safe_load(ISO_NAMES_FILE.read_text(encoding="utf-8"))
+    iso_names: dict[str, str] = load_yaml(ISO_NAMES_FILE.read_text(encoding="utf-8"))
     digest = hashlib.sha256()
     criteria: list[Criterion] = []
     group_titles: dict[str, str] = {}

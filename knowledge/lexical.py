@@ -8,11 +8,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import bm25s
-import numpy as np
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from knowledge.yaml_files import load_yaml
+
+if TYPE_CHECKING:
+    import numpy as np
 
 SYNONYMS_FILE = Path(str(files("knowledge") / "synonyms.yaml"))
 
@@ -127,7 +131,7 @@ class Synonyms:
 def load_synonyms(path: Path = SYNONYMS_FILE) -> Synonyms:
     """Load and validate a synonyms file, raising ``SynonymsError`` naming file, field and reason."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise SynonymsError(f"{path.name}: cannot be read as YAML: {exc}") from exc
     try:
@@ -193,6 +197,8 @@ class LexicalIndex:
             if len(word) >= 4 and not word.isdigit():
                 by_initial.setdefault(word[0], []).append(word)
         self._by_initial = {k: tuple(v) for k, v in by_initial.items()}
+        import bm25s  # with scipy ~0.5 s: loaded only when an index is built, not for tokenizing
+
         self._bm25 = bm25s.BM25()
         # An empty token list would make bm25s fail; a placeholder keeps the passage in the index.
         self._bm25.index([tokens or ["_"] for tokens in corpus_tokens], show_progress=False)
@@ -222,6 +228,8 @@ class LexicalIndex:
 
     def scores(self, query_text: str) -> np.ndarray:
         """BM25 score of every passage for an already prepared query (see ``query_text``)."""
+        import numpy as np
+
         tokens = self.tokenize(query_text)
         if not tokens:
             return np.zeros(self._size, dtype=np.float32)

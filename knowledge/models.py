@@ -133,3 +133,6 @@ class Hit:
     title: str
     source: str = "corpus"  # "corpus" (our wording) or "official" (imported by the user)
     category: str = ""
+    # Cosine similarity of the query to the criterion's closest passage (0..1): an absolute measure
+    # of how well it matches, unlike ``score``, which is only meaningful for ranking. 1.0 for an ID.
+    similarity: float = 0.0

@@ -16,6 +16,8 @@ from langchain_chroma import Chroma
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 
+from knowledge.basics_index import BasicsIndex
+from knowledge.basics_kb import BasicHit, Basics, default_basics
 from knowledge.corpus import Corpus, default_corpus
 from knowledge.documents import build_documents, criterion_profiles, documents_fingerprint, overview_text
 from knowledge.embeddings import load_embeddings, model_fingerprint
@@ -82,6 +84,7 @@ class _Scored:
     criterion_id: str
     score: float
     doc_index: int
+    similarity: float = 0.0
 
 
 class Retriever:
@@ -96,6 +99,8 @@ class Retriever:
         official: OfficialCriteria | None = None,
         synonyms: Synonyms | None = None,
         data_dir: Path | None = None,
+        basics: Basics | None = None,
+        chroma_url: str | None = None,
     ) -> None:
         self._corpus = corpus
         self._docs = tuple(documents)
@@ -114,6 +119,10 @@ class Retriever:
         self._cache: OrderedDict[str, tuple[float, ...]] = OrderedDict()
         self._cache_lock = threading.Lock()
         self.data_dir = data_dir
+        self._basics = basics
+        self._chroma_url = chroma_url
+        self._basics_index: BasicsIndex | None = None
+        self._basics_lock = threading.Lock()
 
     @classmethod
     def load(
@@ -143,7 +152,9 @@ class Retriever:
             store = open_local_index(
                 directory, documents, fingerprint, embeddings, model=model, rebuild=rebuild, progress=progress
             )
-        return cls(corpus, documents, store, embeddings, official, data_dir=directory)
+        return cls(
+            corpus, documents, store, embeddings, official, data_dir=directory, chroma_url=settings.chroma_url
+        )
 
     @property
     def corpus(self) -> Corpus:
@@ -222,6 +233,32 @@ class Retriever:
                 break
         return hits
 
+    @property
+    def basics(self) -> Basics:
+        """The SOC 2 basics this retriever answers general questions from."""
+        return self._basics or default_basics()
+
+    def search_basics(self, query: str, k: int = 3) -> list[BasicHit]:
+        """The ``k`` SOC 2 basics entries (report types, audits, other frameworks...) closest in meaning
+        to ``query``, best first; ``hit.score`` is a cosine similarity. The basics index is opened (or
+        built, once) on first use. An empty query is a ``ValueError``."""
+        if not isinstance(query, str) or not query.strip():
+            raise ValueError("search query is empty: type a few words")
+        vector = self._embed(query.strip()[:MAX_QUERY_CHARS])
+        return self._open_basics().search(vector, k)
+
+    def _open_basics(self) -> BasicsIndex:
+        with self._basics_lock:
+            if self._basics_index is None:
+                self._basics_index = BasicsIndex.open(
+                    self.basics,
+                    self.data_dir or Settings().data_dir,
+                    self._embeddings,
+                    model_fingerprint(),
+                    chroma_url=self._chroma_url,
+                )
+            return self._basics_index
+
     def _check_categories(self, categories: Iterable[str] | None) -> frozenset[str] | None:
         if categories is None:
             return None
@@ -254,6 +291,7 @@ class Retriever:
                     title=criterion.title,
                     source="official" if official else "corpus",
                     category=criterion.category,
+                    similarity=1.0,
                 )
             )
         return hits
@@ -301,7 +339,7 @@ class Retriever:
             order = docs[np.argsort(-passages[docs], kind="stable")]
             score = float(passages[order[0]]) + float(profiles[position])
             score += sum(w * float(passages[i]) for w, i in zip(SUPPORT_WEIGHTS, order[1:], strict=False))
-            ranked.append(_Scored(criterion_id, score, int(order[0])))
+            ranked.append(_Scored(criterion_id, score, int(order[0]), float(dense[docs].max())))
         ranked.sort(key=lambda s: -s.score)
         return ranked
 
@@ -314,4 +352,5 @@ class Retriever:
             title=str(doc.metadata["title"]),
             source=str(doc.metadata["source"]),
             category=str(doc.metadata["category"]),
+            similarity=round(scored.similarity, 6),
         )

@@ -47,6 +47,13 @@ class Settings(BaseSettings):
     chroma_url: str | None = Field(default=None, description="URL of a Chroma server; default embedded.")
     max_answer_chars: int = 4000
     max_upload_bytes: int = 2_000_000
+    prompts_dir: Path | None = Field(
+        default=None, description="A folder to read prompts and texts from instead of the packaged prompts/."
+    )
+    cjk_font: Path | None = Field(
+        default=None, description="Font file for Chinese, Japanese and Korean text in the PDF report."
+    )
+    emoji_font: Path | None = Field(default=None, description="Font file for emoji in the PDF report.")
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from assessment.models import Effort, Label, Severity
 from knowledge.corpus import Corpus, default_corpus
 from knowledge.models import Category
+from knowledge.yaml_files import load_yaml
 
 QUESTIONS_DIR = Path(str(files("assessment.bank") / "questions"))
 DEFAULT_OPTIONS: tuple[str, ...] = ("Yes", "Partly", "No", "Not sure")
@@ -157,7 +158,7 @@ def _errors(path: Path, prefix: str, error: ValidationError) -> list[str]:
 
 def _read_yaml(path: Path) -> object:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return load_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise BankError(f"{path.name}: not valid YAML: {exc}") from exc
 

@@ -10,31 +10,26 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from assessment.cli.common import fail, text
 from knowledge.settings import enforce_offline_env
 
+# Each module's ``register`` only declares arguments; what a command needs loads in its handler.
 COMMAND_MODULES = (
-    "knowledge.cli",  # index, search, import-criteria
+    "assessment.cli.knowledge",  # index, search, import-criteria
     "assessment.cli.interview",  # interview
     "assessment.cli.report",  # report
+    "assessment.cli.evidence",  # import-evidence
+    "assessment.cli.review",  # review
 )
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every available sub-command."""
-    parser = argparse.ArgumentParser(
-        prog="soc2-ready",
-        description="Offline SOC 2 readiness assistant: interview, score, and report gaps.",
-    )
-    parser.add_argument("--data-dir", default=None, help="where the index and sessions live")
+    parser = argparse.ArgumentParser(prog="soc2-ready", description=text("prog_description"))
+    parser.add_argument("--data-dir", default=None, help=text("help_data_dir"))
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module_name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
-        module.register(commands)
+        importlib.import_module(module_name).register(commands)
     return parser
 
 
@@ -52,8 +47,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except (ValueError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return fail(str(exc))
 
 
 if __name__ == "__main__":

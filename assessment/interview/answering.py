@@ -87,12 +87,14 @@ class AnswerHandlers:
         )
         self._record(event)
         label_text = render_message(f"label_{understood.label}")
-        message = render_message(f"ack_{understood.label}")
+        recorded_text = str(event_fields.get("clarification") or event_fields["text"])
+        line = understood_line(understood, recorded_text)
+        message = line
         if guessed:
             notice = _join(notice, render_message("best_guess", label=label_text))
         elif understood.source != "quick_reply":
-            message = f"{message} " + render_message("understood_as", label=label_text)
-        return self._after_answer(Reply(message, understood.label, "answer", notice))
+            message = f"{line} " + render_message("correct_hint")
+        return self._after_answer(Reply(message, understood.label, "answer", notice, understood=line))
 
     def _start_clarification(
         self, slot: Slot, text: str, understood: Interpretation, notice: str | None
@@ -105,6 +107,8 @@ class AnswerHandlers:
             "confidence": round(understood.confidence, 4),
             "source": understood.source,
         }
+        if understood.alternatives:
+            self._state.pending["alternatives"] = list(understood.alternatives)
         self._touch()
         return Reply(render_message("clarify_intro"), None, "clarify", notice)
 
@@ -113,7 +117,9 @@ class AnswerHandlers:
     ) -> Reply:
         sq = asking.scoping_question(self._ctx, slot.qid)
         parsed = parse_scoping_answer(sq, understood_text, date.fromisoformat(self._state.created_on))
-        if not parsed.confident and is_side_question(understood_text, interpret(understood_text)):
+        read = interpret(understood_text, question)
+        asks = not parsed.confident and is_side_question(understood_text, read)
+        if asks:
             return self._side(understood_text, question)
         pending = self._state.pending
         if not parsed.confident and pending is None and flow.may_clarify(d, self._state, self._ctx, True):
@@ -147,7 +153,7 @@ class AnswerHandlers:
         chosen = parse_scope_change(understood_text, recommended)
         pending = self._state.pending
         if chosen is None:
-            if is_side_question(understood_text, interpret(understood_text)):
+            if is_side_question(understood_text, interpret(understood_text, question=question)):
                 return self._side(understood_text, question)
             if pending is None and flow.may_clarify(d, self._state, self._ctx, True):
                 return self._start_clarification(
@@ -182,10 +188,10 @@ class AnswerHandlers:
     ) -> Reply:
         candidates = carve_out_candidates(d.profile)
         available = flow.carve_kinds_in(self._ctx.bank, flow.planning_scope(d))
-        decision = parse_carve_answer(understood_text, candidates, available)
+        decision = parse_carve_answer(understood_text, candidates, available, question.text)
         pending = self._state.pending
         if decision.kinds is None:
-            if is_side_question(understood_text, interpret(understood_text)):
+            if is_side_question(understood_text, interpret(understood_text, question=question)):
                 return self._side(understood_text, question)
             if pending is None and flow.may_clarify(d, self._state, self._ctx, True):
                 return self._start_clarification(
@@ -224,6 +230,8 @@ def is_side_question(text: str, understood: Interpretation) -> bool:
     Without a question mark only an opening such as "what", "how" or "explain" asks something:
     answers often open with "should be yes", "is in place" or "when someone leaves, ...".
     """
+    if understood.asks:  # the trained reader read a question back to us
+        return True
     if not intents.is_side_question(text, understood):
         return False
     return "?" in text or bool(_ASKING_START.match(text.strip().lower()))
@@ -239,6 +247,20 @@ def is_clear_side_question(text: str) -> bool:
     if not norm or not _ASKING_START.match(norm):
         return False
     return norm.endswith("?") or bool(intents.CRITERION_MENTION.search(norm))
+
+
+EXCERPT_CHARS = 80
+_MARKUP_CHARS = re.compile(r"[\[\]()!*_`<>#|~\\$]")
+
+
+def understood_line(understood: Interpretation, text: str) -> str:
+    """One line saying what was recorded, quoting the founder's own words when they typed some."""
+    if understood.source == "quick_reply":
+        return render_message(f"ack_{understood.label}")
+    # Only the gist, and nothing Markdown could turn into a link or an image in a chat bubble.
+    flat = " ".join(_MARKUP_CHARS.sub(" ", text).split())
+    excerpt = flat if len(flat) <= EXCERPT_CHARS else flat[: EXCERPT_CHARS - 1].rstrip() + "…"
+    return render_message(f"understood_{understood.label}", excerpt=excerpt)
 
 
 def _join(first: str | None, second: str) -> str:

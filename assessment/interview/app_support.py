@@ -5,15 +5,19 @@ Nothing here imports Streamlit, so all of it is unit-testable and reusable by ot
 
 from __future__ import annotations
 
-import json
+import functools
 import logging
 import re
 import threading
+import uuid
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from assessment.interview.live import LiveSession
+from assessment.interview.session_file import SessionFileError, load_session, parse_session, restore_session
+from assessment.interview.storage import VersionConflict
 from assessment.models import Gap, Report
 from assessment.templates import render_message
 
@@ -36,6 +40,8 @@ REPORT_FORMATS: dict[str, tuple[str, str]] = {
     "md": ("md", "text/markdown"),
     "html": ("html", "text/html"),
     "json": ("json", "application/json"),
+    "xlsx": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "oscal": ("oscal.json", "application/json"),
 }
 
 
@@ -51,54 +57,78 @@ def category_label(category: str) -> str:
     return category.replace("_", " ").capitalize()
 
 
-class UploadError(ValueError):
+class UploadError(SessionFileError):
     """An uploaded session file was rejected; the message is ready to show to the user."""
+
+
+def _rejected(error: SessionFileError) -> UploadError:
+    return UploadError(text("upload_rejected", reason=str(error)))
 
 
 def read_session_upload(raw: bytes, max_bytes: int) -> dict[str, Any]:
     """Check size, encoding and JSON shape of an uploaded SESSION.json; ``UploadError`` if bad."""
-    if len(raw) > max_bytes:
-        raise UploadError(
-            text("upload_too_large", size_kb=_kb(len(raw)), max_kb=_kb(max_bytes)),
-        )
-    if not raw.strip():
-        raise UploadError(text("upload_empty"))
     try:
-        decoded = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise UploadError(text("upload_not_text")) from exc
-    try:
-        data = json.loads(decoded)
-    except json.JSONDecodeError as exc:
-        raise UploadError(text("upload_not_json", reason=f"line {exc.lineno}: {exc.msg}")) from exc
-    if not isinstance(data, dict):
-        raise UploadError(text("upload_not_object", found=_json_kind(data)))
-    return data
+        return parse_session(raw, max_bytes=max_bytes)
+    except SessionFileError as exc:
+        raise _rejected(exc) from None
 
 
 def restore_interview(data: Mapping[str, Any], retriever: Any = None, llm: Any = None) -> Interview:
     """Rebuild an Interview from a saved dict; ``UploadError`` naming the reason when it is foreign."""
-    from assessment.interview.engine import Interview
-
     try:
-        return Interview.from_dict(dict(data), retriever=retriever, llm=llm)
-    except (ValueError, KeyError, TypeError) as exc:
-        reason = str(exc).strip() or type(exc).__name__
-        raise UploadError(text("upload_foreign", reason=reason)) from exc
+        return restore_session(data, retriever=retriever, llm=llm)
+    except SessionFileError as exc:
+        raise _rejected(exc) from None
 
 
 def load_session_upload(raw: bytes, max_bytes: int, retriever: Any = None, llm: Any = None) -> Interview:
-    """Validate an uploaded session file and rebuild its Interview; ``UploadError`` if rejected."""
-    return restore_interview(read_session_upload(raw, max_bytes), retriever=retriever, llm=llm)
+    """Validate an uploaded session file and rebuild its Interview (the same ``load_session`` as the
+    CLI's ``--resume`` and ``report``); ``UploadError`` if rejected."""
+    try:
+        return load_session(raw, max_bytes=max_bytes, retriever=retriever, llm=llm)
+    except SessionFileError as exc:
+        raise _rejected(exc) from None
 
 
-def _kb(size: int) -> str:
-    return f"{size / 1000:,.0f}" if size >= 1000 else f"{size / 1000:.1f}"
+def _back(iv: Interview) -> str:
+    return iv.back().message
 
 
-def _json_kind(value: object) -> str:
-    names = {list: "a list", str: "a string", int: "a number", float: "a number", bool: "true/false"}
-    return "null" if value is None else names.get(type(value), type(value).__name__)
+def _answer(iv: Interview, said: str) -> None:
+    iv.answer(said)
+
+
+TURN_ACTIONS = ("answer", "back")  # queued actions applied by ``apply_turns``
+Restore = Callable[[dict[str, Any]], "Interview"]
+
+
+def apply_turns(queue: list[tuple[str, Any]], live: LiveSession, restore: Restore) -> list[tuple[str, str]]:
+    """Apply the answers and ``back`` at the head of ``queue``; each is saved before it leaves it.
+
+    Returns ``(kind, message)`` notices to show afterwards ("toast", "warning"). The app calls this
+    with no Streamlit call inside: each ``st.*`` call (even ``st.session_state``) is a point where a
+    new submission may stop the script, and stopping between answering and saving could lose or
+    repeat an answer. A save that keeps conflicting is refused with a message quoting the answer.
+    """
+    notices: list[tuple[str, str]] = []
+    while queue and queue[0][0] in TURN_ACTIONS:
+        action, value = queue[0]
+        said = str(value or "").strip()
+        try:
+            if action == "back":
+                notices.append(("toast", live.apply(_back, restore)))
+            elif not said:
+                notices.append(("toast", text("empty_answer")))  # nothing typed: say what to do
+            else:
+                live.apply(functools.partial(_answer, said=said), restore)
+        except VersionConflict:
+            notices.append(("warning", text("error_conflict", answer=markdown_literal(said))))
+        except Exception:  # the store failed: the answer stays in memory and is saved next turn
+            ref = uuid.uuid4().hex[:8]
+            log.exception("saving session failed (ref %s)", ref)
+            notices.append(("warning", text("error_store", ref=ref)))
+        queue.pop(0)
+    return notices
 
 
 @dataclass(frozen=True)
@@ -176,6 +206,12 @@ _MARKDOWN_ANYWHERE = re.compile(r"([\\`*_\[\]<>#$~|&])")
 _MARKDOWN_LINE_START = re.compile(r"^([ \t]*)([-+=]|\d+[.)])", re.MULTILINE)
 
 
+# In text we compose around user or file content (assistant replies, gap texts, file errors):
+# brackets (links, images, colour directives), angle brackets, LaTeX and bare-URL autolinks.
+_MARKDOWN_ACTIVE = re.compile(r"([\\\[\]<>$])")
+_AUTOLINK = re.compile(r"(?i)(https?|ftp|mailto|file|data|javascript)(:)|\b(www)(\.)")
+
+
 def markdown_literal(said: str) -> str:
     """``said`` escaped so Markdown shows it exactly as typed (no HTML, links, math or formatting).
 
@@ -184,7 +220,19 @@ def markdown_literal(said: str) -> str:
     """
     escaped = _MARKDOWN_ANYWHERE.sub(r"\\\1", said.replace("\r\n", "\n").replace("\r", "\n"))
     escaped = _MARKDOWN_LINE_START.sub(lambda m: m.group(1) + _escape_marker(m.group(2)), escaped)
+    escaped = _AUTOLINK.sub(lambda m: f"{m.group(1) or m.group(3)}\\{m.group(2) or m.group(4)}", escaped)
     return escaped.replace("\n", "  \n")  # keep the founder's line breaks
+
+
+def markdown_safe(said: str) -> str:
+    """Text that mixes our own Markdown (bold, lists) with user or file content, made inert.
+
+    Keeps ``**bold**`` and line structure, but no link, image, autolink, colour directive, HTML or
+    LaTeX can come out of it: ``![x](http://host/p.png)`` shows as typed and fetches nothing. Text
+    the founder typed, shown on its own, goes through the stricter ``markdown_literal``.
+    """
+    escaped = _MARKDOWN_ACTIVE.sub(r"\\\1", said)
+    return _AUTOLINK.sub(lambda m: f"{m.group(1) or m.group(3)}\\{m.group(2) or m.group(4)}", escaped)
 
 
 def _escape_marker(marker: str) -> str:

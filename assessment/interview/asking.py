@@ -104,7 +104,12 @@ def carvable(ctx: Context, d: Derived, kinds: tuple[str, ...]) -> list[str]:
     return sorted(set(found), key=ctx.corpus.ids.index)
 
 
-def clarify_question(original: Question) -> Question:
+def clarify_question(original: Question, readings: tuple[str, ...] = ()) -> Question:
+    """The short question asked before recording an unclear answer.
+
+    ``readings`` are the reader's likeliest labels, best first: a scored question then offers
+    those two or three readings, in plain words, as its quick replies.
+    """
     if original.kind == "scope_confirm":
         text = render_message("clarify_scope")
     elif original.kind == "scoping":
@@ -114,6 +119,8 @@ def clarify_question(original: Question) -> Question:
     options = (
         original.options if original.kind in ("scoping", "scope_confirm", "carve_out") else DEFAULT_OPTIONS
     )
+    if original.kind not in ("scoping", "scope_confirm", "carve_out") and len(readings) >= 2:
+        options = tuple(render_message(f"label_{label}") for label in readings[:3])
     return replace(
         original, id=f"{original.id}:clarify", text=text, options=options, kind="clarify", display_text=text
     )

@@ -6,6 +6,7 @@ retriever are immutable and may be shared, so many interviews can run at once in
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from collections.abc import Iterable
@@ -14,10 +15,14 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from assessment.bank.loader import QuestionBank, default_bank
-from assessment.interview import asking, flow, intents
+from assessment.evidence import EvidenceSummary, read_scan
+from assessment.evidence import prefill as evidence_prefill
+from assessment.evidence.attach import attach_evidence
+from assessment.interview import asking, flow, intents, session_questions
 from assessment.interview.answering import AnswerHandlers, is_clear_side_question, is_side_question
 from assessment.interview.flow import Context, Derived, Progress, Slot
-from assessment.interview.session import SessionState, load_state, new_event
+from assessment.interview.revising import RevisionHandlers
+from assessment.interview.session import SessionState, load_state, new_event, set_assignment
 from assessment.models import Question, Reply, Report
 from assessment.scoping.carveout import build_subservices
 from assessment.scoping.profile import (
@@ -25,7 +30,7 @@ from assessment.scoping.profile import (
     scope_titles,
     validate_scope,
 )
-from assessment.scoring import build_report
+from assessment.scoring import build_report, primary_criterion, with_assignments
 from assessment.templates import render_message
 from assessment.understanding.reader import interpret
 from knowledge.corpus import Corpus, default_corpus
@@ -39,7 +44,7 @@ if TYPE_CHECKING:
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-class Interview(AnswerHandlers):
+class Interview(AnswerHandlers, RevisionHandlers):
     """A guided SOC 2 readiness interview (see DESIGN.md for the public contract)."""
 
     def __init__(
@@ -76,6 +81,7 @@ class Interview(AnswerHandlers):
             self._llm = InterviewLLM.wrap(llm)
         self._lock = threading.RLock()
         self._max_chars = load_settings().max_answer_chars
+        self._scans = tuple(EvidenceSummary.from_dict(e) for e in state.evidence)
 
     # --- persistence -------------------------------------------------------------------------
 
@@ -183,7 +189,7 @@ class Interview(AnswerHandlers):
 
     def _shown(self, question: Question) -> Question:
         """``question`` with the LLM's wording as ``display_text`` when it has one (text unchanged)."""
-        if self._llm is None:
+        if self._llm is None or question.proposed_label is not None:  # keep the scan evidence shown
             return question
         phrased = self._llm.phrased(f"{question.id}|{len(self._state.events)}")
         return replace(question, display_text=phrased) if phrased else question
@@ -193,9 +199,13 @@ class Interview(AnswerHandlers):
         pending = self._state.pending
         if pending is not None:
             held = Slot(pending["kind"], pending["qid"])
-            return held, asking.clarify_question(asking.build_question(self._ctx, held, d))
+            readings = tuple(pending.get("alternatives") or ())
+            return held, asking.clarify_question(asking.build_question(self._ctx, held, d), readings)
         slot = flow.select(self._state, self._ctx, d)
-        return slot, (asking.build_question(self._ctx, slot, d) if slot else None)
+        question = asking.build_question(self._ctx, slot, d) if slot else None
+        if question is not None and self._scans:  # a scored question a scan informs: pre-filled
+            question = evidence_prefill.prefill(question, self._scans, self._state.updated_on)
+        return slot, question
 
     def answer(self, text: str) -> Reply:
         """Handle one user turn: an answer, a command or a side question. Never raises on bad input."""
@@ -226,12 +236,16 @@ class Interview(AnswerHandlers):
         picked = asking.numbered_option(self._ctx, slot, question, text)
         if picked is not None:  # "2" typed for the second quick reply: record the option itself
             text = picked
+        if slot.kind == "scored" and evidence_prefill.is_confirmation(text, question):
+            return self._confirm_reading(slot, question, text)
         understood_text = text
         if len(text) > self._max_chars:
             understood_text = text[: self._max_chars]
             notice = render_message("answer_truncated", limit=self._max_chars)
         if slot.kind in ("scoping", "scope_confirm", "carve_out") and is_clear_side_question(understood_text):
             return self._side(understood_text, question)
+        if slot.kind in ("scope_confirm", "carve_out") and interpret(understood_text, question).asks:
+            return self._side(understood_text, question)  # a question back, never a decision
         if slot.kind == "scoping":
             return self._answer_scoping(slot, question, text, understood_text, notice, d)
         if slot.kind == "scope_confirm":
@@ -245,6 +259,47 @@ class Interview(AnswerHandlers):
             return replace(reply, message=f"{reply.message}\n\n{render_message('finished')}", kind="finished")
         return reply
 
+    # --- scan evidence -----------------------------------------------------------------------
+
+    def import_evidence(
+        self, source: str | os.PathLike[str] | bytes, name: str | None = None
+    ) -> EvidenceSummary:
+        """Import a Prowler compliance CSV or OCSF JSON (a path, or the file's bytes and its name).
+
+        Questions whose criterion the scan checked then show the evidence and a proposed reading the
+        founder confirms or changes. A new scan of the same provider and accounts replaces the earlier
+        one. A bad file raises ``EvidenceError`` (a ``ValueError`` with the message to show) and the
+        session is left exactly as it was.
+        """
+        summary = read_scan(source, name)  # outside the lock: a big file must not hold up the chat
+        with self._lock:
+            key = (summary.info.provider, summary.info.accounts)
+            kept = [s for s in self._scans if (s.info.provider, s.info.accounts) != key]
+            replaced = len(kept) < len(self._scans)
+            self._scans = (*kept, summary)
+            self._state.evidence = [s.to_dict() for s in self._scans]
+            self._state.presented = None  # the open question is shown again, with its evidence
+            d = flow.derive(self._state)
+            scope = flow.planning_scope(d)
+            prefilled = sum(
+                1
+                for q in self._ctx.ordered
+                if q.id not in d.settled
+                and flow.is_eligible(q, d, scope)
+                and evidence_prefill.proposed_label(
+                    evidence_prefill.evidence_for([summary], primary_criterion(q))
+                )
+            )
+            self._say("assistant", evidence_prefill.import_message(summary, replaced, prefilled))
+        return summary
+
+    def _confirm_reading(self, slot: Slot, question: Question, text: str) -> Reply:
+        label = question.proposed_label or "unknown"
+        self._record(
+            new_event(slot.qid, slot.kind, text=text, label=label, confidence=1.0, source="evidence")
+        )
+        return self._after_answer(Reply(evidence_prefill.confirmed_message(label), label, "answer"))
+
     # --- commands ----------------------------------------------------------------------------
 
     def _command(self, command: str) -> Reply:
@@ -254,6 +309,8 @@ class Interview(AnswerHandlers):
             return self.back()
         if command == "why":
             return self.why()
+        if command == "correct":
+            return self.correct()
         if command == "restart":
             return self.restart()
         return self._progress_reply()
@@ -361,9 +418,15 @@ class Interview(AnswerHandlers):
     def _side(self, text: str, question: Question | None) -> Reply:
         retriever = self.retriever
         grounded, notice = None, None
-        if self._llm is not None:
+        ask = session_questions.parse_session_question(text)  # "which criteria are still open?"
+        about_session = (
+            session_questions.answer_session_question(ask, self._report(), self._ctx.corpus) if ask else None
+        )
+        if about_session is None and self._llm is not None:
             grounded, notice = self._llm.side_question(text, retriever, self._ctx.corpus)
-        if grounded is not None:
+        if about_session is not None:
+            message, citations = about_session.message, about_session.citations
+        elif grounded is not None:
             message, citations = grounded.message, grounded.citations
         else:
             answer = intents.answer_side_question(text, retriever, self._ctx.corpus)
@@ -396,7 +459,7 @@ class Interview(AnswerHandlers):
                 if not e["skipped"]
             ]
             in_scope = [c.id for c in self._ctx.corpus.criteria if c.category in inp.scope]
-            return build_report(
+            report = build_report(
                 inp,
                 self._ctx.bank,
                 self._ctx.corpus,
@@ -408,8 +471,28 @@ class Interview(AnswerHandlers):
                 questions_asked=d.asked,
                 finished=finished,
             )
+            report = replace(report, gaps=with_assignments(report.gaps, self._state.assignments))
+            return attach_evidence(report, self._scans)
+
+    def assign(self, criterion_id: str, owner: str | None = None, due: str | date | None = None) -> None:
+        """Set the owner (name or role) and due date (ISO date) of a gap; empty values clear them.
+
+        Both are replaced together and saved in the session; ``ValueError`` for an unknown
+        criterion, an owner over 200 characters or a due date that is not a date.
+        """
+        if criterion_id not in self._ctx.corpus.ids:
+            raise ValueError(f"unknown criterion {criterion_id!r}")
+        with self._lock:
+            set_assignment(self._state, criterion_id, owner, due)
+            self._touch()
 
     # --- state helpers -----------------------------------------------------------------------
+
+    def _question_for(self, qid: str, kind: str) -> Question | None:
+        try:
+            return asking.build_question(self._ctx, Slot(kind, qid), flow.derive(self._state))  # type: ignore[arg-type]
+        except (KeyError, LookupError, ValueError):
+            return None
 
     def _record(self, event: dict[str, Any]) -> None:
         self._state.events.append(event)

@@ -1,76 +1,58 @@
-"""Plain answers to general SOC 2 questions (Type I vs II, carve-outs, cost...), from ``prompts/faq.yaml``.
+"""General SOC 2 questions (report types, audits, costs, other frameworks...) answered from the
+knowledge base of SOC 2 basics in ``knowledge/basics/*.yaml`` (the one place for such answers).
 
-Side questions that name no criterion are checked here first; the criteria index answers the rest.
+With the real retriever the basics are searched by meaning; a retriever without basics search (a
+test fake) or a broken index falls back to a strict keyword match on the entries' titles and
+typical questions, so the interview can still answer the common questions offline.
 """
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
+from typing import Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from knowledge.basics_kb import BasicHit, Basics, default_basics
+from knowledge.corpus import Corpus
+from knowledge.lexical import LexicalIndex, strip_filler
 
-from assessment.templates import prompts_dir
-from knowledge.models import CRITERION_ID
-
-FAQ_FILE = "faq.yaml"
-
-
-class FaqError(ValueError):
-    """The FAQ file is malformed; the message names the file, the entry and the field."""
+# The keyword fallback answers only when this share of the question's content words (and at
+# least two of them) appear in one entry's title or typical questions.
+LEXICAL_COVERAGE = 0.75
+_LEXICAL_MIN_WORDS = 2
 
 
-class FaqEntry(BaseModel):
-    """One general question and our answer."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    id: str
-    ask: tuple[str, ...] = Field(min_length=1)
-    answer: str = Field(min_length=20)
-    related: tuple[str, ...] = ()
-
-    @field_validator("ask")
-    @classmethod
-    def _lower(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(" ".join(phrase.lower().split()) for phrase in value)
-
-    @field_validator("related")
-    @classmethod
-    def _ids(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        for item in value:
-            if not CRITERION_ID.match(item):
-                raise ValueError(f"{item!r} is not a criterion ID like CC6.1")
-        return value
+def _words(text: str) -> set[str]:
+    # Single letters are left over from contractions ("what's"); single digits ("SOC 1") count.
+    return {w for w in LexicalIndex.tokenize(text) if len(w) > 1 or w.isdigit()}
 
 
-@lru_cache(maxsize=1)
-def load_faq() -> tuple[FaqEntry, ...]:
-    """Load and validate the FAQ once per process."""
-    path = prompts_dir() / FAQ_FILE
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    if not isinstance(raw, list):
-        raise FaqError(f"{path.name}: expected a list of entries")
-    entries = []
-    for index, item in enumerate(raw):
-        try:
-            entries.append(FaqEntry.model_validate(item))
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            field = ".".join(str(p) for p in err["loc"])
-            name = item.get("id", index) if isinstance(item, dict) else index
-            raise FaqError(f"{path.name}: entry {name}: field {field}: {err['msg']}") from exc
-    return tuple(entries)
+def lexical_basics(question: str, basics: Basics | None = None, k: int = 3) -> list[BasicHit]:
+    """Entries sharing most of the question's content words, best first; ``score`` is the share."""
+    wanted = _words(strip_filler(question)) or _words(question)
+    if len(wanted) < _LEXICAL_MIN_WORDS:
+        return []
+    scored = []
+    for order, entry in enumerate((basics or default_basics()).entries):
+        vocabulary = _words(" ".join([entry.title, *entry.questions]))
+        share = len(wanted & vocabulary) / len(wanted)
+        if share >= LEXICAL_COVERAGE:
+            scored.append((-share, order, entry))
+    scored.sort(key=lambda item: (item[0], item[1]))
+    return [BasicHit(e.id, e.title, e.text, e.criteria, -share) for share, _, e in scored[:k]]
 
 
-def match_faq(question: str) -> FaqEntry | None:
-    """The entry whose phrase appears in the question (the longest phrase wins), else None."""
-    text = " " + " ".join(re.sub(r"[^\w\s/'-]", " ", question.lower()).split()) + " "
-    best: tuple[int, FaqEntry] | None = None
-    for entry in load_faq():
-        for phrase in entry.ask:
-            found = f" {phrase} " in text
-            if found and (best is None or len(phrase) > best[0]):
-                best = (len(phrase), entry)
-    return best[1] if best else None
+def search_basics(question: str, retriever: Any, k: int = 3) -> list[BasicHit] | None:
+    """The basics entries closest in meaning to the question, or None when the retriever cannot
+    search the basics (then use ``lexical_basics``)."""
+    search = getattr(retriever, "search_basics", None)
+    if search is None:
+        return None
+    try:
+        hits = search(question, k=k)
+    except Exception:  # a broken basics index must not end the interview
+        return None
+    return list(hits)
+
+
+def cited_criteria(hit: BasicHit, corpus: Corpus) -> tuple[str, ...]:
+    """The criteria an entry touches that the corpus knows, in the entry's order."""
+    return tuple(c for c in hit.criteria if c in corpus.ids)

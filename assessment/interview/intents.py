@@ -1,8 +1,11 @@
 """Commands and side questions typed instead of an answer, and how side questions are answered.
 
 Commands (skip, back, why, progress, restart) and questions about SOC 2 never count as answers.
-Side questions are answered from the retriever (or, if it cannot be loaded, a small lexical search
-over the corpus) with the criterion IDs cited.
+A side question naming a criterion is answered from that criterion. Otherwise the SOC 2 basics and
+the criteria are both searched by meaning and ``knowledge.routing`` picks the source: the best
+basics entry (citing the criteria it touches), the best criteria, or, when neither matches well,
+an honest "I don't have a good answer" with what the assistant can help with. Without a working
+index, a strict keyword match on the basics and a small lexical search over the corpus stand in.
 """
 
 from __future__ import annotations
@@ -12,12 +15,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal, Protocol
 
-from assessment.interview.faq import match_faq
+from assessment.interview.faq import cited_criteria, lexical_basics, search_basics
 from assessment.models import Interpretation
 from assessment.templates import render_message
+from assessment.understanding.interrogative import INTERROGATIVE
+from knowledge.basics_kb import BasicHit
 from knowledge.corpus import Corpus
+from knowledge.routing import route
 
-Command = Literal["skip", "back", "why", "progress", "restart"]
+Command = Literal["skip", "back", "why", "progress", "restart", "correct"]
 CRITERION_MENTION = re.compile(r"\b(CC[1-9]|A1|PI1|C1|P[1-8])\.\d{1,2}(?:\.\d{1,2})?\b", re.IGNORECASE)
 _COMMANDS: tuple[tuple[Command, re.Pattern[str]], ...] = (
     (
@@ -32,6 +38,14 @@ _COMMANDS: tuple[tuple[Command, re.Pattern[str]], ...] = (
         re.compile(
             r"^(?:/?back|/?undo|go back|previous(?: question)?|undo(?: that| last| my last answer)?|"
             r"change (?:my )?(?:last|previous) answer|oops,? go back)$"
+        ),
+    ),
+    (
+        "correct",
+        re.compile(
+            r"^(?:that'?s not right|that is not right|not right|that'?s wrong|that is wrong|wrong|"
+            r"incorrect|that'?s incorrect|you got (?:that|it) wrong|no,? that'?s (?:not right|wrong)|"
+            r"change (?:that|it)|fix (?:that|it))$"
         ),
     ),
     (
@@ -54,10 +68,7 @@ _COMMANDS: tuple[tuple[Command, re.Pattern[str]], ...] = (
     ),
     ("restart", re.compile(r"^(?:/?restart|/?reset|start (?:over|again|from scratch)|begin again)$")),
 )
-_INTERROGATIVE = re.compile(
-    r"^(?:what|what's|whats|how|who|which|where|when|why|does|do|is|are|can|could|should|would|will|"
-    r"explain|tell me|define|describe|meaning of)\b"
-)
+_INTERROGATIVE = INTERROGATIVE
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _STOP = frozenset(
     [
@@ -99,10 +110,13 @@ class SearchesCriteria(Protocol):
 
 @dataclass(frozen=True)
 class SideAnswer:
-    """The reply to a side question and the criteria it cites."""
+    """The reply to a side question, the criteria it cites, the template that framed it and the
+    basics entry it came from (if any)."""
 
     message: str
     citations: tuple[str, ...]
+    template: str = "side_answer"
+    entry_id: str | None = None
 
 
 def _norm(text: str) -> str:
@@ -168,8 +182,30 @@ def default_retriever() -> Any:
     return Retriever.load()
 
 
-def answer_side_question(text: str, retriever: SearchesCriteria | None, corpus: Corpus) -> SideAnswer:
-    """Answer a question about SOC 2 from the knowledge base, citing criterion IDs; never raises."""
+def _criteria_answer(found: list[tuple[str, str, str]]) -> SideAnswer:
+    cid, title, passage = found[0]
+    message = render_message("side_answer", criterion_id=cid, title=title, text=_trim(passage))
+    others = [f"{c} ({t})" for c, t, _ in found[1:3]]
+    if others:
+        message += "\n" + render_message("side_see_also", others="; ".join(others))
+    return SideAnswer(message, tuple(item[0] for item in found[:3]))
+
+
+def _basics_answer(hit: BasicHit, corpus: Corpus) -> SideAnswer:
+    message = render_message("side_basic_answer", title=hit.title, text=hit.text)
+    cited = cited_criteria(hit, corpus)
+    if cited:
+        named = "; ".join(f"{c} ({corpus.get(c).title})" for c in cited)
+        message += "\n" + render_message("side_basic_criteria", criteria=named)
+    return SideAnswer(message, cited, "side_basic_answer", hit.entry_id)
+
+
+def no_good_answer() -> SideAnswer:
+    """The honest reply when nothing in the knowledge base matches well."""
+    return SideAnswer(render_message("side_no_good_answer"), (), "side_no_good_answer")
+
+
+def _named_criteria(text: str, corpus: Corpus) -> list[tuple[str, str, str]]:
     found: list[tuple[str, str, str]] = []
     for mention in CRITERION_MENTION.finditer(text):
         cid = ".".join(mention.group(0).upper().split(".")[:2])
@@ -179,24 +215,42 @@ def answer_side_question(text: str, retriever: SearchesCriteria | None, corpus: 
             continue
         if all(cid != item[0] for item in found):
             found.append((cid, criterion.title, criterion.in_practice))
-    if not found:
-        entry = match_faq(text)
-        if entry is not None:
-            message = " ".join(entry.answer.split())
-            related = [f"{c} ({corpus.get(c).title})" for c in entry.related if c in corpus.ids]
-            if related:
-                message += "\n" + render_message("side_see_also", others="; ".join(related))
-            return SideAnswer(message, tuple(c for c in entry.related if c in corpus.ids))
-        try:
-            hits = (retriever or default_retriever()).search(text, k=3, categories=None)
-            found = [(h.criterion_id, h.title, h.text) for h in hits]
-        except Exception:  # a broken or missing index must not end the interview
-            found = _lexical(text, corpus, 3)
-    if not found:
-        return SideAnswer(render_message("side_no_answer"), ())
-    cid, title, passage = found[0]
-    message = render_message("side_answer", criterion_id=cid, title=title, text=_trim(passage))
-    others = [f"{c} ({t})" for c, t, _ in found[1:3]]
-    if others:
-        message += "\n" + render_message("side_see_also", others="; ".join(others))
-    return SideAnswer(message, tuple(item[0] for item in found[:3]))
+    return found
+
+
+def _offline_answer(text: str, corpus: Corpus) -> SideAnswer:
+    """Without a working index: a strict keyword match on the basics, then the corpus lexically."""
+    basics = lexical_basics(text)
+    if basics:
+        return _basics_answer(basics[0], corpus)
+    found = _lexical(text, corpus, 3)
+    return _criteria_answer(found) if found else no_good_answer()
+
+
+def answer_side_question(text: str, retriever: SearchesCriteria | None, corpus: Corpus) -> SideAnswer:
+    """Answer a question about SOC 2 from the knowledge base, citing criterion IDs; never raises."""
+    named = _named_criteria(text, corpus)
+    if named:
+        return _criteria_answer(named)
+    try:
+        searcher = retriever or default_retriever()
+        basics = search_basics(text, searcher)
+        if basics is None:  # a retriever that cannot search the basics: keywords, then its hits
+            keyword = lexical_basics(text)
+            if keyword:
+                return _basics_answer(keyword[0], corpus)
+            found = searcher.search(text, k=3, categories=None)
+            return (
+                _criteria_answer([(h.criterion_id, h.title, h.text) for h in found])
+                if found
+                else no_good_answer()
+            )
+        hits = searcher.search(text, k=3, categories=None)
+    except Exception:  # a broken or missing index must not end the interview
+        return _offline_answer(text, corpus)
+    chosen = route(basics, hits)
+    if chosen.source == "basics":
+        return _basics_answer(chosen.basics[0], corpus)
+    if chosen.source == "criteria":
+        return _criteria_answer([(h.criterion_id, h.title, h.text) for h in chosen.criteria])
+    return no_good_answer()

@@ -8,6 +8,8 @@ session gives exactly the report of an uninterrupted run.
 from __future__ import annotations
 
 import copy
+import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,11 +26,20 @@ from pydantic import (
     model_validator,
 )
 
+from assessment.evidence.models import StoredSummary
 from assessment.models import LABELS
 from knowledge.models import CATEGORIES
 
 SESSION_KIND = "soc2-ready-session"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: a long user turn may point at the event holding its text ("ref")
+MAX_JSON_DEPTH = 64  # a session is 5 levels deep; deeper input is refused before it is parsed
+_CRITERION = re.compile(r"^(CC[1-9]|A1|PI1|C1|P[1-8])\.[0-9]{1,2}$")
+MAX_OWNER_CHARS = 200  # an owner is a name or a role
+LONG_TEXT = 2_000  # user turns at least this long are stored once, in their event
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_JSON_STRING = re.compile(r'"[^"]*"')  # once escaped backslashes and quotes are dropped
+_BRACKET = re.compile(r"[\[\]{}]")
+_REF = re.compile(r"^(?:events\[(\d+)\]|pending)\.(text|clarification)$")
 EventKind = Literal["scoping", "scope_confirm", "carve_out", "scored", "followup"]
 
 
@@ -117,11 +128,47 @@ class Pending(BaseModel):
     label: str | None = None
     confidence: float = Field(default=0.0, ge=0.0, le=1.0, strict=True)
     source: str = ""
+    alternatives: list[str] = Field(default_factory=list)  # likeliest readings, offered as quick replies
+    correcting: bool = Field(default=False, strict=True)  # "that's not right" on an answer just recorded
 
     @field_validator("label")
     @classmethod
     def _label(cls, value: str | None) -> str | None:
         return _check_label(value)
+
+
+class Revision(BaseModel):
+    """One change to an earlier answer (the audit trail shown in the report's appendix)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    qid: str = Field(min_length=1)
+    at: str = Field(min_length=1)  # ISO 8601 timestamp, UTC
+    by: str = ""  # who changed it (the signed-in user, else empty: the founder)
+    old_text: str = ""
+    old_label: str | None = None
+    new_text: str = ""
+    new_label: str | None = None
+
+    @field_validator("old_label", "new_label")
+    @classmethod
+    def _label(cls, value: str | None) -> str | None:
+        return _check_label(value)
+
+
+class Assignment(BaseModel):
+    """Who closes a gap and by when, as the founder set it (``Interview.assign``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    owner: str | None = Field(default=None, min_length=1, max_length=MAX_OWNER_CHARS)
+    due: date | None = None
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Assignment:
+        if self.owner is None and self.due is None:
+            raise ValueError("an assignment needs an owner or a due date")
+        return self
 
 
 class Turn(BaseModel):
@@ -131,6 +178,7 @@ class Turn(BaseModel):
 
     role: Literal["user", "assistant"]
     text: str
+    ref: str | None = Field(default=None, pattern=_REF.pattern)  # "events[3].text": text kept there
 
 
 class SessionModel(BaseModel):
@@ -149,6 +197,9 @@ class SessionModel(BaseModel):
     pending: Pending | None = None
     presented: str | None = None  # key of the question last shown, so it enters the transcript once
     transcript: list[Turn]
+    evidence: list[StoredSummary] = Field(default_factory=list)  # imported scans (assessment.evidence)
+    revisions: list[Revision] = Field(default_factory=list)  # changes to earlier answers, oldest first
+    assignments: dict[str, Assignment] = Field(default_factory=dict)  # criterion ID -> owner, due date
 
     @field_validator("given_scope")
     @classmethod
@@ -156,6 +207,14 @@ class SessionModel(BaseModel):
         for name in value or ():
             if name not in CATEGORIES:
                 raise ValueError(f"unknown category {name!r}")
+        return value
+
+    @field_validator("assignments")
+    @classmethod
+    def _assigned_criteria(cls, value: dict[str, Assignment]) -> dict[str, Assignment]:
+        for key in value:
+            if not _CRITERION.match(key):
+                raise ValueError(f"{key!r} is not a criterion ID like CC6.1")
         return value
 
 
@@ -172,10 +231,13 @@ class SessionState:
     pending: dict[str, Any] | None = None
     presented: str | None = None
     transcript: list[dict[str, str]] = field(default_factory=list)
+    evidence: list[dict[str, Any]] = field(default_factory=list)  # EvidenceSummary.to_dict() each
+    revisions: list[dict[str, Any]] = field(default_factory=list)  # Revision dicts, oldest first
+    assignments: dict[str, dict[str, str | None]] = field(default_factory=dict)  # Assignment dicts
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready session dict (deep copies, so callers cannot alter the state)."""
-        return {
+        data = {
             "kind": SESSION_KIND,
             "schema_version": SCHEMA_VERSION,
             "session_name": self.session_name,
@@ -186,8 +248,93 @@ class SessionState:
             "events": copy.deepcopy(self.events),
             "pending": copy.deepcopy(self.pending),
             "presented": self.presented,
-            "transcript": copy.deepcopy(self.transcript),
+            "transcript": _store_long_text_once(self.transcript, self.events, self.pending),
         }
+        if self.evidence:  # only when a scan was imported: older sessions keep their exact form
+            data["evidence"] = copy.deepcopy(self.evidence)
+        if self.revisions:  # likewise only once an answer was changed
+            data["revisions"] = copy.deepcopy(self.revisions)
+        if self.assignments:  # likewise only once a gap has an owner or a due date
+            data["assignments"] = copy.deepcopy(self.assignments)
+        return data
+
+
+def _store_long_text_once(
+    transcript: list[dict[str, str]], events: list[dict[str, Any]], pending: dict[str, Any] | None
+) -> list[Any]:
+    """The transcript with each long user turn replaced by a pointer to the event that holds it."""
+    where: dict[str, str] = {}
+    holders = [(f"events[{index}]", event) for index, event in enumerate(events)]
+    for prefix, holder in [*holders, *([("pending", pending)] if pending else [])]:
+        for name in ("text", "clarification"):
+            said = holder.get(name)
+            if isinstance(said, str) and len(said) >= LONG_TEXT:
+                where.setdefault(said, f"{prefix}.{name}")
+    out: list[Any] = []
+    for turn in transcript:
+        ref = where.get(turn["text"]) if turn["role"] == "user" else None
+        out.append({"role": "user", "text": "", "ref": ref} if ref else dict(turn))
+    return out
+
+
+def _resolve_refs(
+    transcript: list[dict[str, Any]], events: list[dict[str, Any]], pending: dict[str, Any] | None
+) -> list[dict[str, str]]:
+    out = []
+    for index, turn in enumerate(transcript):
+        ref = turn.get("ref")
+        if ref is None:
+            out.append({"role": turn["role"], "text": turn["text"]})
+            continue
+        match = _REF.match(ref)
+        assert match is not None  # the model checked the pattern
+        name = match.group(2)
+        if match.group(1) is None:
+            said = (pending or {}).get(name)
+        else:
+            at = int(match.group(1))
+            said = events[at].get(name) if at < len(events) else None
+        if not isinstance(said, str) or turn["role"] != "user" or turn["text"]:
+            raise ValueError(f"malformed session: field transcript.{index}.ref: {ref!r} points at no answer")
+        out.append({"role": "user", "text": said})
+    return out
+
+
+def clean_text(data: Any) -> Any:
+    """``data`` with every lone surrogate in any string (key or value) replaced by U+FFFD.
+
+    A ``"\\ud800"`` escape is valid JSON but cannot be written as UTF-8, so a session holding one
+    could be loaded and then never saved or downloaded again; it is cleaned here, on load, once.
+    """
+    if isinstance(data, str):
+        return _LONE_SURROGATE.sub("\ufffd", data)
+    if isinstance(data, list):
+        return [clean_text(item) for item in data]
+    if isinstance(data, dict):
+        return {clean_text(key): clean_text(value) for key, value in data.items()}
+    return data
+
+
+def json_depth_problem(raw: str, limit: int = MAX_JSON_DEPTH) -> str | None:
+    """Why ``raw`` is nested too deeply to be a session (None when it is not), without parsing it."""
+    depth = 0
+    unescaped = raw.replace("\\\\", "").replace('\\"', "")
+    for match in _BRACKET.finditer(_JSON_STRING.sub("", unescaped)):
+        depth += 1 if match.group() in "[{" else -1
+        if depth > limit:
+            return f"it is nested more than {limit} levels deep (a session file is about 5)"
+    return None
+
+
+def parse_session_json(raw: str) -> Any:
+    """Parse the text of a session file; ``ValueError`` with a clear reason for hostile input."""
+    problem = json_depth_problem(raw)
+    if problem:
+        raise ValueError(f"not a session file: {problem}")
+    try:
+        return clean_text(json.loads(raw))
+    except RecursionError:  # pragma: no cover - the depth check comes first
+        raise ValueError("not a session file: it is nested too deeply") from None
 
 
 def _migrate_0_to_1(data: dict[str, Any]) -> dict[str, Any]:
@@ -202,7 +349,12 @@ def _migrate_0_to_1(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {0: _migrate_0_to_1}
+def _migrate_1_to_2(data: dict[str, Any]) -> dict[str, Any]:
+    # Version 2 only adds the optional "ref" of a transcript turn: a version-1 file reads unchanged.
+    return {**data, "schema_version": 2}
+
+
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {0: _migrate_0_to_1, 1: _migrate_1_to_2}
 
 
 def migrate(data: dict[str, Any]) -> dict[str, Any]:
@@ -241,7 +393,10 @@ def load_state(data: object) -> SessionState:
             f"session schema_version {version} is newer than this version of soc2-ready supports "
             f"({SCHEMA_VERSION}); please upgrade"
         )
-    data = migrate(copy.deepcopy(data))
+    try:
+        data = migrate(clean_text(data))  # clean_text copies, so the caller's dict is never changed
+    except RecursionError:
+        raise ValueError("malformed session: it is nested too deeply") from None
     try:
         model = SessionModel.model_validate(data)
     except ValidationError as exc:
@@ -254,10 +409,39 @@ def load_state(data: object) -> SessionState:
         report_type=model.report_type,
         given_scope=model.given_scope,
         events=dumped["events"],
-        pending=dumped["pending"],
         presented=model.presented,
-        transcript=dumped["transcript"],
+        transcript=_resolve_refs(dumped["transcript"], dumped["events"], dumped["pending"]),
+        evidence=dumped["evidence"],
+        revisions=dumped["revisions"],
+        assignments=dumped["assignments"],
+        pending=_compact_pending(dumped["pending"]),
     )
+
+
+def _compact_pending(pending: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Pending without the optional fields left at their defaults (older sessions keep their form)."""
+    if pending is None:
+        return None
+    if not pending.get("alternatives"):
+        pending.pop("alternatives", None)
+    if not pending.get("correcting"):
+        pending.pop("correcting", None)
+    return pending
+
+
+def set_assignment(state: SessionState, criterion_id: str, owner: str | None, due: str | date | None) -> None:
+    """Record who closes ``criterion_id``'s gap and by when; both empty clears it. Bad values: ValueError."""
+    owner = " ".join(_LONE_SURROGATE.sub("\ufffd", owner or "").split()) or None
+    if isinstance(due, str):
+        due = due.strip() or None
+    if owner is None and due is None:
+        state.assignments.pop(criterion_id, None)
+        return
+    try:
+        item = Assignment.model_validate({"owner": owner, "due": due})
+    except ValidationError as exc:
+        raise ValueError(f"assignment of {criterion_id}: {_describe(exc)}") from None
+    state.assignments[criterion_id] = item.model_dump(mode="json")
 
 
 def new_event(qid: str, kind: str, **fields: Any) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from langchain_core.prompts import ChatPromptTemplate
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from assessment.templates import TemplateError, prompts_dir
+from knowledge.yaml_files import load_yaml
 
 PROMPT_NAMES: tuple[str, ...] = ("phrase_question", "interpret_answer", "side_question", "report_summary")
 
@@ -103,7 +104,7 @@ def _fail(path: Path, field: str, reason: str) -> PromptError:
 def parse_prompt_file(path: Path) -> LLMPrompt:
     """Read and validate one prompt file; errors name the file, the field and the reason."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_yaml(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise _fail(path, "file", f"cannot be read ({exc.strerror or exc})") from exc
     except yaml.YAMLError as exc:

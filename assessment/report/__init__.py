@@ -6,25 +6,40 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from assessment.models import Report
-from assessment.report.html import html_from_view, render_html
 from assessment.report.json_export import SCHEMA_VERSION, json_from_view, render_json, report_schema
 from assessment.report.markdown import markdown_from_view, render_markdown
-from assessment.report.pdf import pdf_from_view, render_pdf
 from assessment.report.view import ReportView, build_view
 from knowledge.models import CATEGORIES, Hit
 
-Format = Literal["md", "html", "pdf", "json"]
+if TYPE_CHECKING:
+    from assessment.report.html import render_html
+    from assessment.report.oscal import render_oscal
+    from assessment.report.pdf import render_pdf
+    from assessment.report.xlsx import render_xlsx
+
+# The HTML and PDF renderers pull in matplotlib and fpdf2 (~0.6 s); they load on first use.
+_LAZY = {
+    "render_html": "assessment.report.html",
+    "render_pdf": "assessment.report.pdf",
+    "render_xlsx": "assessment.report.xlsx",  # openpyxl, loaded on first use too
+    "render_oscal": "assessment.report.oscal",
+}
+
+Format = Literal["md", "html", "pdf", "json", "xlsx", "oscal"]
 FORMATS: dict[str, tuple[str, str]] = {
     "md": (".md", "text/markdown"),
     "html": (".html", "text/html"),
     "pdf": (".pdf", "application/pdf"),
     "json": (".json", "application/json"),
+    "xlsx": (".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "oscal": (".oscal.json", "application/json"),
 }
-_ALIASES = {"markdown": "md", "htm": "html"}
+_ALIASES = {"markdown": "md", "htm": "html", "excel": "xlsx", "oscal-json": "oscal"}
 
 __all__ = [
     "FORMATS",
@@ -36,13 +51,15 @@ __all__ = [
     "render_html",
     "render_json",
     "render_markdown",
+    "render_oscal",
     "render_pdf",
+    "render_xlsx",
     "report_schema",
 ]
 
 
 def render(report: Report, fmt: str, passages: Mapping[str, Hit] | None = None) -> bytes | str:
-    """The report in ``fmt`` (``md``, ``html``, ``pdf`` or ``json``): bytes for PDF, text otherwise."""
+    """The report in ``fmt`` (see ``FORMATS``): bytes for PDF and XLSX, text otherwise."""
     key = _ALIASES.get(fmt.lower().lstrip("."), fmt.lower().lstrip("."))
     if key not in FORMATS:
         raise ValueError(f"unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}")
@@ -50,10 +67,28 @@ def render(report: Report, fmt: str, passages: Mapping[str, Hit] | None = None) 
     if key == "md":
         return markdown_from_view(view)
     if key == "html":
+        from assessment.report.html import html_from_view
+
         return html_from_view(view)
     if key == "pdf":
+        from assessment.report.pdf import pdf_from_view
+
         return pdf_from_view(view)
+    if key == "xlsx":
+        from assessment.report.xlsx import xlsx_from_view
+
+        return xlsx_from_view(view)
+    if key == "oscal":
+        from assessment.report.oscal import oscal_from_view
+
+        return oscal_from_view(report, view)
     return json_from_view(report, view)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'assessment.report' has no attribute {name!r}")
 
 
 def collect_passages(report: Report, retriever: Any, k: int = 1) -> dict[str, Hit]:

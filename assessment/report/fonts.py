@@ -1,34 +1,56 @@
-"""Fonts for the PDF report: DejaVu Sans from matplotlib, plus CJK and emoji fallbacks when present.
+"""Fonts for the PDF report: DejaVu Sans, with Noto CJK and an emoji face as fallbacks when installed.
 
-DejaVu Sans (shipped inside matplotlib, already a dependency) covers Latin, Greek, Cyrillic, Arabic,
-Hebrew and many symbols. For Chinese, Japanese and Korean the first font found is used, in order:
-``SOC2_READY_CJK_FONT``, the ``paperang-p2-fonts-cjk`` PyPI package (WenQuanYi Micro Hei), then the
-Debian packages fonts-wqy-microhei, fonts-wqy-zenhei, fonts-noto-cjk or fonts-droid-fallback.
-A monochrome emoji font is used when one is installed (``SOC2_READY_EMOJI_FONT``, the
-``manimgx-fonts`` package's Noto Emoji, or Debian's fonts-symbola). Fallback fonts are loaded only
-when the report holds characters DejaVu lacks, because parsing a CJK font costs about 0.3 s.
+DejaVu Sans covers Latin, Greek, Cyrillic, Arabic, Hebrew and many symbols. It comes from Debian's
+``fonts-dejavu-core`` and, when that is missing, from the copy inside matplotlib (a dependency), so
+the PDF always renders. Chinese, Japanese and Korean use Debian's ``fonts-noto-cjk`` (Noto Sans CJK;
+WenQuanYi or Droid Sans Fallback are also found); emoji use ``fonts-symbola``; other symbols
+``fonts-noto-core``'s Noto Sans Symbols 2. ``make install`` and ``.ci/run`` install them. A font
+given in the settings (``SOC2_READY_CJK_FONT``, ``SOC2_READY_EMOJI_FONT``) comes first.
+
+Fallbacks are loaded only when the report holds characters DejaVu lacks, because parsing a CJK font
+costs about 0.3 s. When such characters have no installed font, ``missing_font_notice`` says which
+package to install (the characters are drawn as empty boxes meanwhile) and the PDF still renders.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import os
+import logging
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import matplotlib
+from assessment.templates import render_message
 
+if TYPE_CHECKING:
+    from fpdf import FPDF
+
+log = logging.getLogger(__name__)
+FONT_MESSAGES = "fonts.yaml"
+
+_DEJAVU_DIRS = ("/usr/share/fonts/truetype/dejavu",)
 _CJK_SYSTEM = (
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",  # fonts-noto-cjk
     "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
     "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
     "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
 )
 _EMOJI_SYSTEM = (
+    "/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf",  # fonts-symbola
     "/usr/share/fonts/truetype/noto/NotoEmoji-Regular.ttf",
-    "/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf",
 )
+_SYMBOLS_SYSTEM = ("/usr/share/fonts/truetype/noto/NotoSansSymbols2-Regular.ttf",)  # fonts-noto-core
+
+# Code-point ranges used to tell the founder which font package is missing.
+_CJK_RANGES = (
+    (0x1100, 0x11FF),  # Hangul Jamo
+    (0x2E80, 0x9FFF),  # CJK radicals, kana, CJK unified ideographs
+    (0xAC00, 0xD7AF),  # Hangul syllables
+    (0xF900, 0xFAFF),  # CJK compatibility ideographs
+    (0xFF00, 0xFFEF),  # half- and full-width forms
+    (0x20000, 0x2FA1F),  # CJK extensions
+)
+_EMOJI_RANGES = ((0x1F000, 0x1FAFF), (0x2600, 0x27BF))
 
 
 @dataclass(frozen=True)
@@ -40,37 +62,43 @@ class FontSet:
     italic: Path
     cjk: Path | None
     emoji: Path | None
+    symbols: Path | None = None
 
 
-def _package_file(package: str, *names: str) -> Path | None:
-    spec = importlib.util.find_spec(package)
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    base = Path(next(iter(spec.submodule_search_locations)))
-    for name in names:
-        matches = sorted(base.glob(name))
-        if matches:
-            return matches[0]
-    return None
+def _setting(name: str) -> Path | None:
+    from knowledge.settings import load_settings
+
+    value: Path | None = getattr(load_settings(), name)
+    return value if value is not None and value.is_file() else None
 
 
-def _first(env: str, packaged: Path | None, system: tuple[str, ...]) -> Path | None:
-    override = os.environ.get(env)
-    if override and Path(override).is_file():
-        return Path(override)
-    if packaged is not None and packaged.is_file():
-        return packaged
-    return next((Path(p) for p in system if Path(p).is_file()), None)
+def _first(setting: str, system: tuple[str, ...]) -> Path | None:
+    return _setting(setting) or next((Path(p) for p in system if Path(p).is_file()), None)
+
+
+def _dejavu() -> tuple[Path, Path, Path]:
+    names = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf")
+    for directory in _DEJAVU_DIRS:
+        paths = tuple(Path(directory) / name for name in names)
+        if all(p.is_file() for p in paths):
+            return paths  # type: ignore[return-value]
+    import matplotlib  # bundles the same DejaVu Sans files
+
+    ttf = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    return ttf / names[0], ttf / names[1], ttf / names[2]
 
 
 @lru_cache(maxsize=1)
 def find_fonts() -> FontSet:
     """The fonts available on this machine (looked up once per process)."""
-    ttf = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-    cjk = _first("SOC2_READY_CJK_FONT", _package_file("paperang_p2_fonts_cjk", "fonts/*.tt[cf]"), _CJK_SYSTEM)
-    emoji = _first("SOC2_READY_EMOJI_FONT", _package_file("manimgx_fonts", "NotoEmoji*.ttf"), _EMOJI_SYSTEM)
+    regular, bold, italic = _dejavu()
     return FontSet(
-        ttf / "DejaVuSans.ttf", ttf / "DejaVuSans-Bold.ttf", ttf / "DejaVuSans-Oblique.ttf", cjk, emoji
+        regular,
+        bold,
+        italic,
+        cjk=_first("cjk_font", _CJK_SYSTEM),
+        emoji=_first("emoji_font", _EMOJI_SYSTEM),
+        symbols=next((Path(p) for p in _SYMBOLS_SYSTEM if Path(p).is_file()), None),
     )
 
 
@@ -83,7 +111,60 @@ def base_coverage() -> frozenset[int]:
         return frozenset(font.getBestCmap())
 
 
+def uncovered(text: str) -> frozenset[int]:
+    """Code points of ``text`` that DejaVu Sans cannot draw (line breaks and tabs aside)."""
+    covered = base_coverage()
+    return frozenset(ord(c) for c in set(text) if c not in "\n\t" and ord(c) not in covered)
+
+
 def needs_fallback(text: str) -> bool:
     """True when ``text`` has characters DejaVu Sans cannot draw."""
-    covered = base_coverage()
-    return any(ord(char) not in covered for char in set(text) if char not in "\n\t")
+    return bool(uncovered(text))
+
+
+def _in(code: int, ranges: tuple[tuple[int, int], ...]) -> bool:
+    return any(low <= code <= high for low, high in ranges)
+
+
+def missing_font_notice(text: str, fonts: FontSet | None = None) -> str | None:
+    """Why some characters of ``text`` will show as boxes and which package to install, or None."""
+    fonts = fonts or find_fonts()
+    missing = uncovered(text)
+    if fonts.cjk is None and any(_in(c, _CJK_RANGES) for c in missing):
+        return render_message("missing_cjk_font", filename=FONT_MESSAGES)
+    if fonts.emoji is None and any(_in(c, _EMOJI_RANGES) for c in missing):
+        return render_message("missing_emoji_font", filename=FONT_MESSAGES)
+    return None
+
+
+def warn_if_missing(text: str) -> None:
+    """Log (once per message) that characters of ``text`` have no installed font."""
+    notice = missing_font_notice(text)
+    if notice is not None:
+        _warn_once(notice)
+
+
+@lru_cache(maxsize=8)
+def _warn_once(notice: str) -> None:
+    log.warning("%s", notice)
+
+
+def add_report_fonts(pdf: FPDF, text: str) -> None:
+    """Register the ``body`` family on ``pdf`` and, when ``text`` needs them, the fallback fonts.
+
+    Fonts that ``text`` needs but that are not installed are reported by ``warn_if_missing``.
+    """
+    fonts = find_fonts()
+    pdf.add_font("body", "", str(fonts.regular))
+    pdf.add_font("body", "B", str(fonts.bold))
+    pdf.add_font("body", "I", str(fonts.italic))
+    if not needs_fallback(text):
+        return
+    fallbacks = []
+    for family, path in (("cjk", fonts.cjk), ("emoji", fonts.emoji), ("symbols", fonts.symbols)):
+        if path is not None:
+            pdf.add_font(family, "", str(path))
+            fallbacks.append(family)
+    if fallbacks:
+        pdf.set_fallback_fonts(fallbacks, exact_match=False)
+    warn_if_missing(text)

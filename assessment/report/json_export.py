@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from assessment.models import Report
-from assessment.report import plan
+from assessment.report import evidence_section, plan
 from assessment.report.text import clean
 from assessment.report.view import ReportView, as_plain, build_view
 from knowledge.models import Hit
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 SCHEMA_PATH = Path(str(files("assessment.report") / "schema.json"))
 
 
@@ -85,7 +85,13 @@ def export_dict(report: Report, view: ReportView) -> dict[str, Any]:
                 "why_it_matters": g.why_it_matters,
                 "remediation": list(g.remediation),
                 "evidence": list(g.evidence),
-                "iso27001": [{"id": cid, "name": name} for cid, name in g.iso27001],
+                "iso27001": [
+                    {"id": r.id, "name": r.name, "relationship": r.relationship or None} for r in g.iso27001
+                ],
+                "nist_800_53": [{"id": r.id, "name": r.name} for r in g.nist_800_53],
+                "nist_note": g.nist_note,
+                "owner": g.owner or None,
+                "due": g.due or None,
                 "passage": {"text": g.passage, "source": g.passage_source},
                 "phase": g.phase,
                 "start_week": g.start_week,
@@ -128,6 +134,7 @@ def export_dict(report: Report, view: ReportView) -> dict[str, Any]:
             }
             for s in view.subservices
         ],
+        "scan_evidence": evidence_section.as_json(view.scan_evidence),
         "evidence_checklist": [
             {"criterion_id": e.criterion_id, "title": e.title, "items": list(e.items)} for e in view.evidence
         ],

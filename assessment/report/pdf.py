@@ -15,8 +15,9 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from assessment.models import Report
+from assessment.report import evidence_section
 from assessment.report.chart import chart_aspect, chart_data, chart_png
-from assessment.report.fonts import find_fonts, needs_fallback
+from assessment.report.fonts import add_report_fonts
 from assessment.report.markdown import understood
 from assessment.report.pdf_layout import ACCENT, LINE, MUTED, SOFT, WHITE, Cell, Writer, rgb
 from assessment.report.text import is_rtl_or_complex, one_line, truncate
@@ -84,6 +85,7 @@ def _all_text(view: ReportView) -> str:
     for gap in view.gaps:
         parts += [
             gap.title,
+            gap.owner,
             gap.what_is_missing,
             gap.why_it_matters,
             gap.passage,
@@ -97,21 +99,7 @@ def _all_text(view: ReportView) -> str:
 
 def _setup(view: ReportView) -> _ReportPDF:
     pdf = _ReportPDF(view)
-    fonts = find_fonts()
-    pdf.add_font("body", "", str(fonts.regular))
-    pdf.add_font("body", "B", str(fonts.bold))
-    pdf.add_font("body", "I", str(fonts.italic))
-    text = _all_text(view)
-    if needs_fallback(text):
-        fallbacks = []
-        if fonts.cjk is not None:
-            pdf.add_font("cjk", "", str(fonts.cjk))
-            fallbacks.append("cjk")
-        if fonts.emoji is not None:
-            pdf.add_font("emoji", "", str(fonts.emoji))
-            fallbacks.append("emoji")
-        if fallbacks:
-            pdf.set_fallback_fonts(fallbacks, exact_match=False)
+    add_report_fonts(pdf, _all_text(view))
     pdf.set_margins(18, 16, 18)
     pdf.c_margin = 0  # Writer pads cells itself
     pdf.set_auto_page_break(True, margin=18)
@@ -230,6 +218,8 @@ def _gap(w: Writer, g: GapView, t: Mapping[str, str]) -> None:
     status = f"{t['gap_status_label']}: {t['status_' + g.status]}"
     pdf.cell(0, 5.5, f"{effort} · {status} · {g.category_title}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(2)
+    owner = f"{t['gap_owner_label']}: {g.owner or t['owner_unassigned']}"
+    w.para(owner + (f" · {t['gap_due_label']}: {g.due}" if g.due else ""), size=9.5, style="B")
     w.label(t["gap_missing_label"])
     w.para(g.what_is_missing)
     if g.why_it_matters:
@@ -243,7 +233,9 @@ def _gap(w: Writer, g: GapView, t: Mapping[str, str]) -> None:
         w.bullets(g.evidence)
     if g.iso27001:
         w.label(t["gap_iso_label"])
-        w.para("; ".join(f"{cid} {name}".strip() for cid, name in g.iso27001), size=9.5)
+        w.para(g.iso_text, size=9.5)
+    w.label(t["gap_nist_label"])
+    w.para(g.nist_text, size=9.5)
     if g.passage:
         w.label(t[f"gap_passage_{g.passage_source}"])
         w.para(g.passage, size=9, style="I" if g.passage_source == "corpus" else "", color=(52, 67, 77))
@@ -343,6 +335,7 @@ def _rest(w: Writer, view: ReportView) -> None:
         for e in view.evidence:
             w.label(f"{e.criterion_id} {e.title}")
             w.bullets(e.items, mark="☐")
+    evidence_section.pdf(w, view.scan_evidence, _heading)
     if view.not_assessed:
         _heading(w, t["section_not_assessed"])
         w.para(t["not_assessed_intro"])

@@ -2,8 +2,12 @@
 
 The model is deliberately simple and explainable to a founder:
 
-* Gaps are fixed in priority order: severity first, then effort (quick wins first among equals),
-  then the official criterion order so the result is deterministic.
+* Foundations come first, because other controls presuppose them: written policies (CC5.3), then
+  the risk assessment (CC3.1 to CC3.4), then ownership and reporting lines (CC1.3). An access review
+  needs an access policy to review against and an owner to run it; an auditor tests the risk
+  assessment before the controls chosen from it.
+* The other gaps follow in priority order: severity first, then effort (quick wins first among
+  equals), then the official criterion order so the result is deterministic.
 * Effort sizes map to calendar weeks of part-time work: S about 1 week, M 3-4 weeks, L about two
   months (8-9 weeks).
 * A startup usually runs a few workstreams side by side (policies and people, engineering and
@@ -20,6 +24,7 @@ import heapq
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from assessment.models import Effort, Gap, ReportType
 
@@ -34,14 +39,32 @@ AUDIT_PREP_WEEKS = 2  # book the auditor, gather evidence, fix last findings bef
 PHASES: tuple[tuple[str, int], ...] = (("30", 30), ("60", 60), ("90", 90), ("later", 10**9))
 
 
-def priority_key(gap: Gap, order: Callable[[str], object] | None = None) -> tuple[int, int, object]:
-    """Sort key of a gap: severity, then effort (quick wins first), then official criterion order."""
-    tie = order(gap.criterion_id) if order else gap.criterion_id
-    return SEVERITY_RANK.get(gap.severity, 9), EFFORT_RANK.get(gap.effort, 9), tie
+# Criteria other controls presuppose, in the order they are built (see the module docstring).
+FOUNDATIONS: tuple[str, ...] = ("CC5.3", "CC3.1", "CC3.2", "CC3.3", "CC3.4", "CC1.3")
+
+
+@lru_cache(maxsize=1)
+def _criterion_order() -> dict[str, int]:
+    from knowledge.corpus import default_corpus
+
+    return {cid: index for index, cid in enumerate(default_corpus().ids)}
+
+
+def criterion_order(criterion_id: str) -> tuple[int, str]:
+    """Official criterion order (CC1.1 … P8.1) as a sort key; unknown IDs sort last, by ID."""
+    return _criterion_order().get(criterion_id, 10**6), criterion_id
+
+
+def priority_key(gap: Gap, order: Callable[[str], object] | None = None) -> tuple[int, int, int, object]:
+    """Sort key of a gap: foundations first, then severity, effort (quick wins first), criterion order."""
+    tie = order(gap.criterion_id) if order else criterion_order(gap.criterion_id)
+    if gap.criterion_id in FOUNDATIONS:
+        return 0, FOUNDATIONS.index(gap.criterion_id), 0, tie
+    return 1, SEVERITY_RANK.get(gap.severity, 9), EFFORT_RANK.get(gap.effort, 9), tie
 
 
 def prioritize(gaps: Sequence[Gap], order: Callable[[str], object] | None = None) -> list[Gap]:
-    """Gaps in the order a founder should tackle them."""
+    """Gaps in the order a founder should tackle them (the app and every export use this order)."""
     return sorted(gaps, key=lambda gap: priority_key(gap, order))
 
 

@@ -6,29 +6,21 @@ Renderers (Markdown, HTML, PDF, JSON) only lay out a ``ReportView``; all wording
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from assessment.models import AnswerRecord, Gap, Report
-from assessment.report import plan
-from assessment.report.text import clean, normalize, one_line, truncate
-from assessment.templates import load_messages, render_message
+from assessment.report import evidence_section, plan
+from assessment.report.gap_view import GapView, gap_view
+from assessment.report.text import clean, normalize, one_line
+from assessment.report.wording import STRINGS_FILE, say, strings
 from knowledge.corpus import Corpus, default_corpus
 from knowledge.models import CATEGORIES, CATEGORY_TITLES, Hit
 
-STRINGS_FILE = "report/strings.yaml"
-BODY_ANSWER_LIMIT = 400  # characters of an answer quoted in a gap; the appendix keeps it whole
-
-
-def strings() -> dict[str, str]:
-    """Every label of the report (validated to be text)."""
-    return load_messages(STRINGS_FILE)
-
-
-def say(name: str, **values: object) -> str:
-    """One report message with its placeholders filled; a missing one raises ``TemplateError``."""
-    return " ".join(render_message(name, STRINGS_FILE, **values).split())
+__all__ = ["STRINGS_FILE", "GapView", "ReportView", "build_view", "say", "strings"]
 
 
 def band(score: float) -> str:
@@ -54,30 +46,6 @@ class CategoryRow:
     band: str
     color: str
     counts: dict[str, int]
-
-
-@dataclass(frozen=True)
-class GapView:
-    """One gap with everything a founder needs to close it."""
-
-    rank: int
-    criterion_id: str
-    title: str
-    category: str
-    category_title: str
-    status: str
-    severity: str
-    effort: str
-    what_is_missing: str
-    why_it_matters: str
-    remediation: tuple[str, ...]
-    evidence: tuple[str, ...]
-    iso27001: tuple[tuple[str, str], ...]
-    passage: str
-    passage_source: str  # "official" or "corpus"
-    phase: str
-    start_week: int
-    end_week: int
 
 
 @dataclass(frozen=True)
@@ -146,6 +114,7 @@ class ReportView:
     # templates that lay them out separately use these two.
     summary_figures: str = ""
     narrative: tuple[str, ...] = ()  # paragraphs written by the optional LLM from the figures
+    scan_evidence: evidence_section.ScanEvidenceView | None = None  # imported Prowler scans, if any
 
     @property
     def top_gaps(self) -> tuple[GapView, ...]:
@@ -162,70 +131,6 @@ def _title(corpus: Corpus, criterion_id: str, fallback: str = "") -> str:
 
 def _order(corpus: Corpus) -> dict[str, int]:
     return {cid: index for index, cid in enumerate(corpus.ids)}
-
-
-def _missing_text(gap: Gap, answers: list[AnswerRecord], labels: Mapping[str, str]) -> str:
-    if gap.what_is_missing.strip():
-        return truncate(clean(gap.what_is_missing), BODY_ANSWER_LIMIT, labels["truncated_marker"])
-    if answers:
-        parts = [
-            say(
-                "missing_from_answer",
-                answer="“" + truncate(one_line(clean(a.answer)), 160, labels["truncated_marker"]) + "”",
-                label=a.label.replace("_", " "),
-            )
-            for a in answers[:2]
-        ]
-        return " ".join(parts)
-    return say("missing_unknown") if gap.status == "unknown" else say("missing_no_answer")
-
-
-def _gap_answers(gap: Gap, report: Report) -> list[AnswerRecord]:
-    wanted = set(gap.question_ids)
-    chosen = [a for a in report.answers if a.question_id in wanted]
-    if not chosen:
-        chosen = [a for a in report.answers if gap.criterion_id in a.criteria]
-    return chosen
-
-
-def _gap_view(
-    item: plan.ScheduledGap, report: Report, corpus: Corpus, passages: Mapping[str, Hit], t: Mapping[str, str]
-) -> GapView:
-    gap = item.gap
-    try:
-        criterion = corpus.get(gap.criterion_id)
-    except KeyError:
-        criterion = None
-    iso_ids = gap.iso27001 or (criterion.iso27001 if criterion else ())
-    hit = passages.get(gap.criterion_id)
-    if hit is not None and hit.text.strip():
-        passage, source = clean(hit.text), "official" if hit.source == "official" else "corpus"
-    else:
-        passage, source = (criterion.in_practice if criterion else ""), "corpus"
-    why = gap.why_it_matters.strip()
-    if not why and criterion:
-        why = say("why_pitfall", pitfall=criterion.pitfalls[0].rstrip("."))
-    evidence = gap.evidence or (criterion.auditor_evidence if criterion else ())
-    return GapView(
-        rank=item.rank,
-        criterion_id=gap.criterion_id,
-        title=clean(gap.title) or _title(corpus, gap.criterion_id),
-        category=gap.category,
-        category_title=CATEGORY_TITLES.get(gap.category, gap.category),
-        status=gap.status,
-        severity=gap.severity,
-        effort=gap.effort,
-        what_is_missing=_missing_text(gap, _gap_answers(gap, report), t),
-        why_it_matters=clean(why),
-        remediation=tuple(clean(step) for step in gap.remediation),
-        evidence=tuple(clean(e) for e in evidence),
-        iso27001=tuple((cid, corpus.iso_names.get(cid, "")) for cid in iso_ids),
-        passage=normalize(passage),
-        passage_source=source,
-        phase=item.phase,
-        start_week=item.start_week,
-        end_week=item.end_week,
-    )
 
 
 def _categories(report: Report) -> tuple[CategoryRow, ...]:
@@ -322,6 +227,21 @@ def _answers(answers: tuple[AnswerRecord, ...]) -> tuple[AnswerView, ...]:
     )
 
 
+def company_name(report: Report) -> str:
+    """The company's name from scoping (``profile["company_name"]``), else the session's name."""
+    given = report.profile.get("company_name")
+    name = one_line(normalize(clean(given))) if isinstance(given, str) else ""
+    return name or one_line(normalize(clean(report.session_name))) or "Untitled session"
+
+
+def file_stem(report: Report) -> str:
+    """A download file name without extension: ``soc2-readiness-report-acme-analytics``."""
+    plain = unicodedata.normalize("NFKD", company_name(report)).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
+    base = "soc2-readiness-report"
+    return f"{base}-{slug[:60].rstrip('-')}" if slug and slug != "untitled-session" else base
+
+
 def narrative_paragraphs(text: str | None) -> tuple[str, ...]:
     """The LLM's executive-summary prose as clean paragraphs (blank lines separate them)."""
     if not text:
@@ -340,7 +260,7 @@ def build_view(
     order = _order(corpus)
     ordered = plan.prioritize(report.gaps, lambda cid: (order.get(cid, 10**6), cid))
     planned = plan.schedule(ordered, plan.EFFORT_WEEKS_HIGH)
-    gaps = tuple(_gap_view(item, report, corpus, passages, t) for item in planned)
+    gaps = tuple(gap_view(item, report, corpus, passages, t) for item in planned)
     phases = tuple(
         (key, t[f"phase_{key}"], tuple(g for g in gaps if g.phase == key)) for key, _ in plan.PHASES
     )
@@ -379,7 +299,7 @@ def build_view(
         for s in report.subservices
     )
     return ReportView(
-        session_name=normalize(clean(report.session_name)).strip() or "Untitled session",
+        session_name=company_name(report),
         generated_on=clean(report.generated_on),
         scope=scope_titles,
         report_type=report.report_type,
@@ -406,6 +326,7 @@ def build_view(
         t=t,
         summary_figures=summary,
         narrative=narrative,
+        scan_evidence=evidence_section.build(report),
     )
 
 

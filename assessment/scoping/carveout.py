@@ -53,13 +53,18 @@ class CarveDecision:
     has_office: bool | None = None
 
 
-def parse_carve_answer(text: str, candidates: tuple[str, ...] | None, available: set[str]) -> CarveDecision:
-    """Decide the carve-out from a reply: a confirmation when candidates are known, else asked directly."""
+def parse_carve_answer(
+    text: str, candidates: tuple[str, ...] | None, available: set[str], question: str = ""
+) -> CarveDecision:
+    """Decide the carve-out from a reply: a confirmation when candidates are known, else asked directly.
+
+    ``question`` is the carve-out question as asked: the reader reads the reply against it.
+    """
     norm = normalize(text)
     plain = leading_yes_no(norm)
     if plain is None and is_go_ahead(norm):
         plain = True  # "sounds right, go ahead"
-    label = {True: "yes", False: "no"}[plain] if plain is not None else interpret(text).label
+    label = {True: "yes", False: "no"}[plain] if plain is not None else interpret(text, question).label
     hosting = hosting_kind(norm)  # negated mentions ("no servers of our own") are ignored there
     office = office_mentioned(norm)
     if candidates is not None:  # we proposed a carve-out; the user confirms, declines or corrects

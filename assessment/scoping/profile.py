@@ -14,18 +14,17 @@ from datetime import date
 from typing import Any
 
 from assessment.bank.loader import ScopingQuestion
-from assessment.models import Label
 from assessment.scoping.text import (
+    head_count,
     hosting_kind,
     is_go_ahead,
     leading_yes_no,
     named_provider,
-    number_in,
     office_mentioned,
     parse_date,
 )
 from assessment.templates import render_message
-from assessment.understanding.reader import interpret
+from assessment.understanding.reader import interpret, needs_clarification
 from knowledge.models import CATEGORIES, CATEGORY_TITLES
 
 Profile = Mapping[str, Any]
@@ -143,7 +142,7 @@ def _parse_int(question: ScopingQuestion, text: str) -> int:
     found, value = _exact_option(question, text)
     if found and isinstance(value, int):
         return value
-    number = number_in(normalize(text))
+    number = head_count(normalize(text))
     if number is not None:
         return number
     value = _match_option(question, text)
@@ -177,6 +176,8 @@ def parse_scoping_answer(question: ScopingQuestion, text: str, today: date) -> P
     norm = normalize(text)
     if question.value_type == "text":
         return ParsedScoping(text.strip() or None, True, text.strip())
+    if asks_back(question, text):
+        return ParsedScoping(None, False, "")  # not an answer: the engine answers it and asks again
     if question.value_type == "date":
         return _parse_date(question, text, today)
     if _is_unsure(norm) and question.value_type != "bool":
@@ -196,28 +197,30 @@ def parse_scoping_answer(question: ScopingQuestion, text: str, today: date) -> P
 
 
 def _parse_bool(question: ScopingQuestion, text: str) -> bool | None:
+    """A yes/no scoping answer: an exact option, else the same trained reader as every answer."""
     found, value = _exact_option(question, text)
     if found and (value is None or isinstance(value, bool)):
         return value
     norm = normalize(text)
+    # Exact parsers first: an office named or denied, or an answer that opens with a plain yes/no.
     if question.field == "has_office" and (office := office_mentioned(norm)) is not None:
         return office
     lead = leading_yes_no(norm)
     if lead is not None and not re.match(r"^(?:not sure|no idea|no clue)\b", norm):
         return lead
-    if not _NEGATED.search(norm) and not _is_unsure(norm) and re.search(r"[a-z0-9]{2}", norm):
-        return True  # a plain statement ("we store customer PII", "99.9% SLA in our contracts")
     understood = interpret(text, question=question.text, options=("Yes", "No", "Not sure"))
-    label: Label = understood.label
-    if label == "unknown" and _is_unsure(norm):
+    if needs_clarification(understood):
+        raise LookupError(text)  # unclear, or a question back: the engine asks or answers it
+    if understood.label == "unknown":
         return None
-    if understood.confidence < 0.5:
-        raise LookupError(text)
-    if label in ("yes", "partial"):
-        return True
-    if label in ("no", "not_applicable"):
+    return understood.label in ("yes", "partial")
+
+
+def asks_back(question: ScopingQuestion, text: str) -> bool:
+    """The answer to a scoping question is itself a question ("does a WeWork desk count?")."""
+    if _exact_option(question, text)[0]:
         return False
-    raise LookupError(text)
+    return interpret(text, question=question.text).asks
 
 
 def _parse_choice(question: ScopingQuestion, text: str) -> Any:

@@ -12,6 +12,8 @@ import re
 from datetime import date
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
+
 _UNITS = {
     "one": 1,
     "two": 2,
@@ -67,7 +69,7 @@ CLOUD_WORDS = (
     r"kubernetes engine|managed|eks|ecs|fargate|rds|aks|cloudfront|cloud ?flare"
 )
 SELF_WORDS = (
-    r"own data ?cent(?:er|re)s?|data ?cent(?:er|re)s?|on-?prem\w*|on premises?|premises|colo|colocation|"
+    r"own data ?cent(?:er|re)s?|data ?cent(?:er|re)s?|on[- ]?prem\w*|on premises?|premises|colo|colocation|"
     r"own servers?|our servers|own hardware|bare metal|server room|racks?|basement|self[- ]?hosted|"
     r"host (?:it|everything) ourselves|our own (?:machines|boxes|metal)"
 )
@@ -75,6 +77,10 @@ _CLOUD = re.compile(rf"(?<![a-z0-9])(?:{CLOUD_WORDS})(?![a-z0-9])")
 _SELF = re.compile(rf"(?<![a-z0-9])(?:{SELF_WORDS})(?![a-z0-9])")
 _NEGATED_SELF = re.compile(
     rf"\b(?:no|not|don'?t|do not|without|never|zero|nor|none)\b[^.,;]{{0,30}}?(?:{SELF_WORDS})(?![a-z])"
+)
+_NEGATED_CLOUD = re.compile(
+    rf"\b(?:no|not|don'?t|do not|without|never|zero|nor|none)\b[^.,;]{{0,20}}?(?:public )?"
+    rf"(?:{CLOUD_WORDS})(?![a-z])"
 )
 _PROVIDERS = (
     ("aws", re.compile(r"\b(?:aws|amazon|ec2|s3|eks|ecs|fargate|rds)\b")),
@@ -155,6 +161,57 @@ def number_in(text: str) -> int | None:
     return None
 
 
+_RANGE = re.compile(
+    r"(?:between\s+)?(\d[\d,]*)\s*(?:-|–|—|to|and|or)\s*(\d[\d,]*)(?!\s*(?:contractors?|freelancers?))"
+)
+_ADDED = re.compile(
+    r"(?:\+|\bplus\b|\band\b|,|\bwith\b)\s*(?:about|around|roughly|maybe|another|~)?\s*"
+    r"(\d[\d,]*|an?|one|two|three|four|five|six|seven|eight|nine|ten|a couple of|a few)\s+"
+    r"(?:\w+[\s-]){0,3}?(?:contractors?|freelancers?|part[\s-]?timers?|interns?|consultants?|"
+    r"people|devs?|engineers?|employees?|staff|agency|outsourced|offshore|temps?|qa)"
+)
+_ONLY_ME = re.compile(r"^(?:just\s+)?(?:me|myself|i)\b(?=.*(?:\+|\bplus\b|\band\b|\bwith\b))")
+_SMALL = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "a couple of": 2,
+    "a few": 3,
+}
+
+
+def head_count(text: str) -> int | None:
+    """People with access, from a free answer: ranges take the upper end ("10-15" = 15) and
+    contractors are added ("12 full time plus 4 contractors" = 16, "me plus one" = 2)."""
+    norm = " ".join(text.lower().split())
+    if (match := _RANGE.search(norm)) and not _ADDED.search(norm):
+        low, high = (int(x.replace(",", "")) for x in match.groups())
+        if low < high:
+            return high
+    base = number_in(norm)
+    if _ONLY_ME.search(norm):
+        base = 1
+        norm = norm.split(" ", 1)[1] if " " in norm else norm
+    if base is None:
+        return None
+    extra = 0
+    first = re.search(r"\d[\d,]*", norm)
+    rest = norm[first.end() :] if first and not _ONLY_ME.search(text.lower().strip()) else norm
+    for found in _ADDED.finditer(rest):
+        word = found.group(1)
+        extra += int(word.replace(",", "")) if word[0].isdigit() else _SMALL.get(word, 0)
+    return base + extra
+
+
 def hosting_kind(value: Any) -> str | None:
     """Classify a hosting value or answer as ``cloud``, ``self_hosted``, ``hybrid`` or None."""
     if value is None:
@@ -164,7 +221,7 @@ def hosting_kind(value: Any) -> str | None:
         return "self_hosted"
     if text in {"other cloud", "cloud"}:
         return "cloud"
-    text = _NEGATED_SELF.sub(" ", text)
+    text = _NEGATED_CLOUD.sub(" ", _NEGATED_SELF.sub(" ", text))
     cloud, own = bool(_CLOUD.search(text)), bool(_SELF.search(text))
     if re.search(r"\bhybrid\b|\bpartly (?:in the )?cloud\b", text) or (cloud and own):
         return "hybrid"
@@ -202,9 +259,8 @@ def is_go_ahead(text: str) -> bool:
 
 def add_months(start: date, months: int) -> date:
     """``start`` moved by whole months (the day clipped to the month's length)."""
-    month_index = start.month - 1 + months
-    year, month = start.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+    moved: date = start + relativedelta(months=months)
+    return moved
 
 
 def _month_end(year: int, month: int) -> date:

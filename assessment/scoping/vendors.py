@@ -16,6 +16,8 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from knowledge.yaml_files import load_yaml
+
 VENDORS_FILE = Path(str(files("assessment.scoping") / "vendors.yaml"))
 _CRITERION_ID = re.compile(r"^(CC[1-9]|A1|PI1|C1|P[1-8])\.\d{1,2}$")
 # Lower-case words after which an ambiguous name ("render", "slack") means the product.
@@ -128,7 +130,7 @@ def _build(data: _File) -> _Catalog:
 def load_catalog(path: Path = VENDORS_FILE) -> _Catalog:
     """Load and validate ``vendors.yaml`` once per process."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_yaml(path.read_text(encoding="utf-8"))
         return _build(_File.model_validate(raw))
     except (OSError, yaml.YAMLError) as exc:
         raise VendorsError(f"{path}: cannot read: {exc}") from exc

@@ -1,12 +1,15 @@
-"""Understanding free-text interview answers: map an answer to a label with an honest confidence.
+"""Understanding free-text interview answers: map an answer to a label with a calibrated confidence.
 
-Three layers, cheapest first:
-1. quick replies ("Yes", "Partly", "N/A", or the exact text of one of the question's options);
-2. rules (``interpret_rules``): reply words in many languages, negation parity, hedges, plans,
-   delegation, carve-outs and tool names; when they are decisive the model is not consulted;
-3. the embedding model (``interpret_semantic``): similarity to labelled prototype answers, added
-   as evidence to the rules' evidence for the part of the answer that matters.
-A confidence below ``CLARIFY_THRESHOLD`` means the engine should ask a short clarifying question.
+Two layers:
+1. an exact front: quick replies ("Yes", "Partly", "N/A"), the exact text of one of the
+   question's options, instructions aimed at the assistant, markup and empty input;
+2. the trained reader (``model``): a MiniLM cross-encoder fine-tuned on hand-written
+   (question, answer) examples, which reads the question and the answer together and also
+   says when the answer is itself a question. Its confidences are calibrated on a validation
+   split, and :func:`needs_clarification` applies the thresholds chosen there (stricter for
+   readings that would flatter the report).
+If the artifact cannot be loaded, the earlier hand-written rules answer instead, and every
+reading they make is confirmed with the founder (see ``needs_clarification``).
 """
 
 from __future__ import annotations
@@ -15,25 +18,53 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import lru_cache
 from typing import Literal
 
 from assessment.models import LABELS, Interpretation, Label, Question
 from assessment.understanding.clauses import negations
 from assessment.understanding.injection import looks_like_injection
+from assessment.understanding.interrogative import looks_like_question
 from assessment.understanding.lexicon import load_data, normalize
 from assessment.understanding.rules import RuleResult, apply_rules, margin_confidence
 
-CLARIFY_THRESHOLD = 0.6
+CLARIFY_THRESHOLD = 0.6  # for the hand-written rules (fallback); the model's bars are in its artifact
 EMBEDDING_WEIGHT = 1.5  # evidence the model adds at full probability; a strong rule cue adds 2.5-3
 MODEL_ONLY_CONFIDENCE = 0.55  # below CLARIFY_THRESHOLD on purpose: see bench/interpret.py for why
-Mode = Literal["combined", "rules", "embeddings"]
+# "model": exact front + trained reader (the default); "rules": the earlier hand-written reader.
+Mode = Literal["model", "rules", "combined", "embeddings"]
 
 _log = logging.getLogger(__name__)
 
 
+@lru_cache(maxsize=1)
+def _model_thresholds() -> dict[str, float]:
+    from assessment.understanding.model import ReaderMeta, artifact_dir
+
+    try:
+        return ReaderMeta.from_file(artifact_dir() / "reader.json").thresholds
+    except Exception:  # no artifact: every model reading would be asked about
+        return {}
+
+
 def needs_clarification(i: Interpretation) -> bool:
-    """True when the engine should ask a short clarifying question instead of recording the label."""
+    """True when the engine should ask before recording: readings recorded without asking are right
+    at least 97% of the time on the validation split (98.5% for yes / not applicable)."""
+    if i.asks:
+        return True
+    if i.source == "model":
+        return i.confidence < _model_thresholds().get(i.label, 1.01)
+    if i.source == "rules" and not _rules_trusted():
+        return True
     return i.confidence < CLARIFY_THRESHOLD
+
+
+def _rules_trusted() -> bool:
+    """The hand-written rules were tuned on the sets they were scored on: trust them only where
+    the trained reader is missing because the artifact was never built (a development checkout)."""
+    from assessment.understanding.model import reader_available
+
+    return not reader_available()
 
 
 def _question_text(question: str | Question | None) -> str:
@@ -127,6 +158,11 @@ def _interpret(
         if looks_like_injection(text):
             # Instructions aimed at the assistant are not an answer; ask again instead of scoring.
             return Interpretation("unknown", 0.2, "reads like instructions, not an answer", "rules")
+        if mode == "model":
+            read = _model_reading(answer, question)
+            if read is not None:
+                return read
+            mode = "combined"
         rules = apply_rules(answer, question)
         if mode == "rules" or (mode == "combined" and (rules.decisive or not text)):
             return Interpretation(rules.label, rules.confidence, rules.reason, "rules")
@@ -141,6 +177,29 @@ def _interpret(
     except Exception:  # interpretation must never break a turn; the engine will ask to clarify
         _log.exception("interpretation failed")
         return Interpretation("unknown", 0.0, "could not interpret the answer", "error")
+
+
+def _model_reading(answer: str, question: str) -> Interpretation | None:
+    """The trained reader's reading, or None when the model cannot be loaded."""
+    from assessment.understanding.model import load_reader, reader_available
+
+    if not reader_available():
+        return None
+    try:
+        model = load_reader()
+    except Exception:
+        _log.warning("trained reader unavailable; reading answers with the rules", exc_info=True)
+        return None
+    probs = model.probabilities(question, answer)
+    ranked = sorted(probs, key=lambda c: -probs[c])
+    recorded: list[Label] = [c for c in ranked if c != "question"]
+    label = recorded[0]
+    # A question back must also be worded as one: the model alone cannot turn "<b>" into a question.
+    asks = ranked[0] == "question" and looks_like_question(answer)
+    reason = ", ".join(f"{c} {probs[c]:.2f}" for c in ranked[:3])
+    return Interpretation(
+        label, round(probs[label], 4), reason, "model", alternatives=tuple(recorded[:3]), asks=asks
+    )
 
 
 def _without_carve_out(probs: dict[Label, float], text: str) -> dict[Label, float]:
@@ -177,4 +236,4 @@ def interpret(
     Returns a label (yes / partial / no / unknown / not_applicable) with a confidence in 0..1;
     :func:`needs_clarification` tells the engine when to ask a short follow-up instead.
     """
-    return interpret_with(answer, question, options, "combined")
+    return interpret_with(answer, question, options, "model")

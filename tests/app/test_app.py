@@ -178,7 +178,7 @@ def test_resume_from_valid_upload_and_reject_malformed(app_env: Path) -> None:
         ("other.json", b'{"hello": "world"}', "application/json")
     ).run()
     at.button(key="resume_button").click().run()
-    assert "not a session saved by this app" in at.error[0].value
+    assert "not a session saved by soc2-ready" in at.error[0].value
     assert at.session_state["iv"] is None
 
     at.file_uploader(key="resume_file").set_value(("SESSION.json", saved, "application/json")).run()
@@ -275,11 +275,11 @@ def test_load_session_upload_round_trip_and_foreign() -> None:
     assert restored.to_dict() == iv.to_dict()
     with pytest.raises(support.UploadError, match="at most"):
         support.load_session_upload(raw, max_bytes=len(raw) - 1)
-    with pytest.raises(support.UploadError, match="not a session saved by this app"):
+    with pytest.raises(support.UploadError, match="not a session saved by soc2-ready"):
         support.load_session_upload(b'{"kind": "report", "overall": 50}', max_bytes=10_000)
     broken = iv.to_dict()
     broken["events"] = "nope"
-    with pytest.raises(support.UploadError, match="not a session saved by this app"):
+    with pytest.raises(support.UploadError, match="not a session saved by soc2-ready"):
         support.load_session_upload(json.dumps(broken).encode(), max_bytes=10_000)
 
 

@@ -22,6 +22,7 @@ from streamlit.string_util import clean_text
 from streamlit.testing.v1 import AppTest
 
 from assessment.interview import app_support as support
+from assessment.interview.engine import Interview
 from assessment.interview.storage import DB_FILENAME, SessionStore
 from assessment.templates import render_message
 from knowledge.settings import Settings
@@ -68,7 +69,8 @@ def assert_persisted(at: AppTest, db: Path) -> dict[str, Any]:
 
 
 def user_texts(data: dict[str, Any]) -> list[str]:
-    return [turn["text"] for turn in data["transcript"] if turn["role"] == "user"]
+    # A long answer is stored once, in its event; the transcript turn points at it ("ref").
+    return [said for role, said in Interview.from_dict(data).transcript if role == "user"]
 
 
 def type_answer(at: AppTest, said: str) -> AppTest:

@@ -6,6 +6,7 @@ import random
 from dataclasses import replace
 
 from assessment.models import AnswerRecord, CriterionResult, Gap, Report, Status, Subservice
+from assessment.report import crossref
 from knowledge.corpus import default_corpus
 from knowledge.models import CATEGORIES
 
@@ -108,7 +109,8 @@ def make_report(
                         ),
                         evidence=criterion.auditor_evidence[:3],
                         why_it_matters=criterion.pitfalls[0],
-                        iso27001=criterion.iso27001[:3],
+                        iso27001=crossref.pairs(crossref.iso27001(criterion.id)),
+                        nist_800_53=crossref.pairs(crossref.nist_800_53(criterion.id)),
                         question_ids=(qid,),
                     )
                 )

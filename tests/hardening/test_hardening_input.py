@@ -169,7 +169,10 @@ def test_template_strings_are_never_evaluated(retriever: object) -> None:
     typed = ("{{7*7}}", "${7*7}", "{0.__class__}", "%s%n")
     for text in typed:
         iv.next_question()
-        check_reply(iv.answer(text))
+        reply = iv.answer(text)
+        check_reply(reply)
+        if reply.kind == "clarify":  # the reader asks about such answers: settle it, keep the text
+            check_reply(iv.answer("Not sure"))
     report = check_state(iv)
     markdown = str(render(report, "md"))
     outputs = {

@@ -1,56 +1,58 @@
-"""General SOC 2 questions get a plain answer from prompts/faq.yaml; the file is validated."""
+"""General SOC 2 questions are answered from the knowledge base of basics (the one place for them),
+by meaning with the real index and by a strict keyword match without it."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from assessment.interview.faq import FaqError, load_faq, match_faq
+from assessment.interview.faq import lexical_basics, search_basics
 from assessment.interview.intents import answer_side_question
+from assessment.templates import render_message
+from knowledge import Retriever
 from knowledge.corpus import default_corpus
+
+
+class CriteriaOnly:
+    """A retriever without basics search (like older fakes): only criteria hits."""
+
+    def search(self, query: str, k: int = 5, categories: object = None) -> list[object]:
+        return []
 
 
 @pytest.mark.parametrize(
     ("question", "entry"),
     [
-        ("what is a carve-out?", "carve_out"),
+        ("what is a carve-out?", "carve_out_vs_inclusive"),
         ("Type 1 or Type 2, which do we need?", "type1_vs_type2"),
-        ("how much does an audit cost", "cost"),
-        ("how long does this take?", "timeline"),
-        ("Is this a SOC 2 certification?", "readiness_vs_audit"),
+        ("how much does a soc 2 audit cost?", "audit_cost"),
+        ("what is a bridge letter?", "bridge_letter"),
         ("what's the observation window?", "observation_window"),
     ],
 )
-def test_general_questions_match_their_entry(question: str, entry: str) -> None:
-    found = match_faq(question)
-    assert found is not None and found.id == entry
+def test_general_questions_get_their_entry_without_an_index(question: str, entry: str) -> None:
+    answer = answer_side_question(question, CriteriaOnly(), default_corpus())
+    assert answer.template == "side_basic_answer" and answer.entry_id == entry
 
 
-@pytest.mark.parametrize("question", ["what does CC6.1 mean?", "how long must we keep logs?", "what is MFA?"])
-def test_criteria_questions_are_left_to_the_index(question: str) -> None:
-    assert match_faq(question) is None
+@pytest.mark.parametrize("question", ["how long must we keep logs?", "what is the weather tomorrow?"])
+def test_keyword_fallback_is_strict(question: str) -> None:
+    assert lexical_basics(question) == []
 
 
-def test_faq_answer_cites_related_criteria() -> None:
-    answer = answer_side_question("what is a carve-out?", None, default_corpus())
-    assert "CC6.4" in answer.citations
-    assert "carve-out" in answer.message.lower()
+def test_basics_answer_cites_the_criteria_it_touches(retriever: Retriever) -> None:
+    answer = answer_side_question("what is a carve-out?", retriever, default_corpus())
+    assert answer.entry_id == "carve_out_vs_inclusive"
+    assert answer.citations == ("CC9.2", "CC6.4")
+    assert "CC9.2" in answer.message and "carve-out" in answer.message.lower()
 
 
-def test_every_entry_is_valid_and_unique() -> None:
-    entries = load_faq()
-    ids = [e.id for e in entries]
-    assert len(ids) == len(set(ids)) and len(entries) >= 10
+def test_search_basics_uses_the_retriever(retriever: Retriever) -> None:
+    hits = search_basics("what does a SOC 2 audit cost?", retriever)
+    assert hits is not None and hits[0].entry_id == "audit_cost"
+    assert search_basics("anything", CriteriaOnly()) is None
 
 
-def test_malformed_faq_names_file_entry_and_field(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    (tmp_path / "faq.yaml").write_text("- id: broken\n  ask: [x]\n  answer: short\n  related: [ZZ9]\n")
-    monkeypatch.setenv("SOC2_READY_PROMPTS_DIR", str(tmp_path))
-    load_faq.cache_clear()
-    try:
-        with pytest.raises(FaqError, match=r"faq\.yaml: entry broken: field"):
-            load_faq()
-    finally:
-        monkeypatch.undo()
-        load_faq.cache_clear()
+def test_nothing_found_without_an_index_is_the_honest_template() -> None:
+    answer = answer_side_question("tell me a joke", CriteriaOnly(), default_corpus())
+    assert answer.template == "side_no_good_answer"
+    assert answer.message == render_message("side_no_good_answer") and answer.citations == ()

@@ -25,7 +25,7 @@ def test_search_json_lines(data_dir: Path, capsys: pytest.CaptureFixture[str]) -
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert len(lines) == 3
     assert lines[0]["criterion_id"] == "CC6.1"
-    assert set(lines[0]) == {"criterion_id", "score", "text", "title", "source", "category"}
+    assert set(lines[0]) == {"criterion_id", "score", "similarity", "text", "title", "source", "category"}
     assert [line["score"] for line in lines] == sorted((line["score"] for line in lines), reverse=True)
 
 

@@ -172,7 +172,7 @@ def test_notice_is_per_thread() -> None:
 
 def test_should_ask_llm_only_when_unsure() -> None:
     assert should_ask_llm(UNSURE)
-    assert not should_ask_llm(Interpretation("yes", 0.95, "clear", "rules"))
+    assert not should_ask_llm(Interpretation("yes", 0.99, "clear", "model"))
     assert not should_ask_llm(Interpretation("unknown", 0.2, "odd option", "quick_reply"))
 
 

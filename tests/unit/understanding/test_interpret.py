@@ -1,4 +1,8 @@
-"""Answer interpretation: quick replies, free-text phenomena, robustness, honesty and dev-set accuracy."""
+"""The exact front and the hand-written rules reader (the fallback when the trained reader cannot load).
+
+The trained reader is tested in test_reader_model.py and measured by bench/interpret.py on the
+frozen sets; these tests pin the earlier rules so the fallback keeps working.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +14,9 @@ import pytest
 import yaml
 
 from assessment.models import LABELS, Interpretation, Question
+from assessment.understanding import reader
 from assessment.understanding.lexicon import InterpretDataError, load_data, parse
-from assessment.understanding.reader import CLARIFY_THRESHOLD, interpret, interpret_with, needs_clarification
+from assessment.understanding.reader import CLARIFY_THRESHOLD, interpret_with, needs_clarification
 
 DEV_SET = Path(__file__).resolve().parents[2] / "data" / "answers_dev.jsonl"
 # Written independently of the rules (before reading them); the rules were fixed afterwards, so it is
@@ -21,6 +26,19 @@ BLIND_SET = Path(__file__).resolve().parents[2] / "data" / "answers_blind.jsonl"
 # statements of fact were fixed: the error patterns a simulated interview found, plus neighbours.
 BLIND2_SET = Path(__file__).resolve().parents[2] / "data" / "answers_blind2.jsonl"
 MFA = "Do you require MFA for all employees?"
+
+
+def interpret(
+    answer: str, question: str | Question | None = None, options: tuple[str, ...] | None = None
+) -> Interpretation:
+    """The rules reader (what ``interpret`` falls back to without the trained artifact)."""
+    return interpret_with(answer, question, options, "combined")
+
+
+@pytest.fixture(autouse=True)
+def _trust_rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As in a checkout without the artifact: rule readings above the threshold are recorded."""
+    monkeypatch.setattr(reader, "_rules_trusted", lambda: True)
 
 
 @pytest.mark.parametrize(

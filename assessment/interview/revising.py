@@ -1,0 +1,129 @@
+"""See and change what was understood: ``answers()``, ``revise()`` and "that's not right" (a mixin).
+
+A revision replaces the answer's event in place (so everything derived from it — follow-ups,
+scores, gaps, the report — follows) and appends a record to the session's audit trail.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from assessment.interview import flow
+from assessment.interview.answering import understood_line
+from assessment.interview.flow import Context
+from assessment.interview.session import SessionState, new_event
+from assessment.models import LABELS, AnswerRecord, Interpretation, Question, Reply
+from assessment.templates import render_message
+from assessment.understanding.reader import interpret, needs_clarification
+
+REVISABLE_KINDS = ("scored", "followup")
+
+
+class RevisionHandlers:
+    """Answer review and revision shared by ``Interview``; hooks are provided by the facade."""
+
+    _state: SessionState
+    _ctx: Context
+    _lock: Any  # the facade's re-entrant lock
+
+    def _touch(self) -> None:
+        raise NotImplementedError
+
+    def _question_for(self, qid: str, kind: str) -> Question | None:
+        raise NotImplementedError
+
+    def answers(self) -> list[AnswerRecord]:
+        """Every settled question, in the order asked: the answer, its reading and its criteria."""
+        with self._lock:
+            return list(flow.appendix(self._state, self._ctx))
+
+    def revise(self, question_id: str, text: str, *, by: str = "") -> Reply:
+        """Change the answer to an earlier question (also after the end), read by the same reader.
+
+        An unclear new answer is not recorded: the reply asks for one of the plain options instead.
+        ``by`` names who changed it (a signed-in user) for the audit trail.
+        """
+        with self._lock:
+            index = self._event_index(question_id)
+            if index is None:
+                return _unknown(question_id)
+            event = self._state.events[index]
+            question = self._question_for(question_id, event["kind"])
+            if question is None:
+                return _unknown(question_id)
+            text = " ".join(str(text).split()) if text is not None else ""
+            understood = interpret(text, question=question, options=question.options)
+            if not text or needs_clarification(understood):
+                options = ", ".join(render_message(f"label_{label}") for label in LABELS)
+                return Reply(render_message("revise_unclear", options=options), None, "clarify")
+            self._replace_event(index, event, text, understood, by)
+            line = understood_line(understood, text)
+            message = render_message("revise_done", understood=line)
+            return Reply(message, understood.label, "answer", understood=line)
+
+    def _event_index(self, question_id: str) -> int | None:
+        for index in range(len(self._state.events) - 1, -1, -1):
+            event = self._state.events[index]
+            if event["qid"] == question_id and event["kind"] in REVISABLE_KINDS:
+                return index
+        return None
+
+    def _replace_event(
+        self, index: int, event: dict[str, Any], text: str, understood: Interpretation, by: str
+    ) -> None:
+        old_text = event["text"]
+        if event.get("clarification") is not None:
+            old_text = f"{old_text} / {event['clarification']}"
+        self._state.revisions.append(
+            {
+                "qid": event["qid"],
+                "at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "by": by,
+                "old_text": "" if event["skipped"] else old_text,
+                "old_label": None if event["skipped"] else event["label"],
+                "new_text": text,
+                "new_label": understood.label,
+            }
+        )
+        self._state.events[index] = new_event(
+            event["qid"],
+            event["kind"],
+            text=text,
+            label=understood.label,
+            confidence=round(understood.confidence, 4),
+            source=understood.source,
+        )
+        self._state.presented = None  # the open question (if any) may have changed: show it again
+        self._touch()
+
+    def correct(self) -> Reply:
+        """"That's not right": reopen the answer just recorded, offering the other readings."""
+        with self._lock:
+            events = self._state.events
+            if not events or events[-1]["kind"] not in REVISABLE_KINDS or events[-1]["skipped"]:
+                return Reply(render_message("correct_nothing"), kind="command")
+            event = events.pop()
+            recorded = event["label"]
+            others = [label for label in LABELS if label != recorded]
+            self._state.pending = {
+                "qid": event["qid"],
+                "kind": event["kind"],
+                "text": event["text"] if event.get("clarification") is None else event["clarification"],
+                "label": recorded,
+                "confidence": 0.0,
+                "source": event["source"],
+                "alternatives": others[:3] if recorded != "unknown" else others[:4],
+                "correcting": True,
+            }
+            self._touch()
+            question = self._question_for(event["qid"], event["kind"])
+            label = render_message(f"label_{recorded}")
+            return Reply(
+                render_message("correct_offer", label=label, question=question.text if question else ""),
+                kind="clarify",
+            )
+
+
+def _unknown(question_id: str) -> Reply:
+    return Reply(render_message("revise_unknown_question", question_id=question_id), kind="error")
