@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import uuid
 from pathlib import Path
 from typing import Any
@@ -176,24 +177,30 @@ def handle_pending(res: Resources) -> None:
 
     While answers are being applied the chat input is shown disabled, so the browser cannot send a
     submission that Streamlit would coalesce away (DESIGN.md, platform limits); then a rerun draws
-    the page with it enabled again.
+    the page with it enabled again. A new submission can start a new run while the old one is still
+    inside ``apply_turns`` (pure Python cannot be stopped), so the queue is drained under a lock
+    held per browser session: the newer run waits, then finds what is left.
     """
-    queue: list[tuple[str, Any]] = st.session_state.get("queue") or []
-    turned = False
-    while queue:
-        live = st.session_state.get("live")
-        if queue[0][0] not in support.TURN_ACTIONS:
-            action, _ = queue.pop(0)
-            other_action(res, action)
-        elif live is None:
-            queue.pop(0)  # an answer for a session this tab no longer shows
-        else:
-            if not turned:
-                turned = True
-                st.chat_input(t("thinking"), key="chat_text", disabled=True, max_chars=chat_max_chars(res))
-            for kind, message in support.apply_turns(queue, live, restorer(res)):
-                flash(kind, message)
-            st.session_state["iv"] = live.interview
+    queue: list[tuple[str, Any]] = st.session_state.setdefault("queue", [])
+    lock: threading.Lock = st.session_state.setdefault("queue_lock", threading.Lock())
+    turned = bool(st.session_state.pop("input_disabled", False))
+    with lock:
+        while queue:
+            live = st.session_state.get("live")
+            if queue[0][0] not in support.TURN_ACTIONS:
+                action, _ = queue.pop(0)
+                other_action(res, action)
+            elif live is None:
+                queue.pop(0)  # an answer for a session this tab no longer shows
+            else:
+                if not turned:
+                    turned = True
+                    st.chat_input(
+                        t("thinking"), key="chat_text", disabled=True, max_chars=chat_max_chars(res)
+                    )
+                for kind, message in support.apply_turns(queue, live, restorer(res)):
+                    flash(kind, message)
+                st.session_state["iv"] = live.interview
     if turned:
         st.rerun()
 
@@ -318,6 +325,11 @@ def main() -> None:
     """Route to the welcome page or the interview for this tab's session."""
     st.set_page_config(page_title=t("page_title"), page_icon="🛡️", layout="centered")
     res = Resources()
+    queued = st.session_state.get("queue") or []
+    if st.session_state.get("iv") is not None and any(a in support.TURN_ACTIONS for a, _ in queued):
+        # First thing in the run: the browser greys the input out before another answer can be sent.
+        st.chat_input(t("thinking"), key="chat_text", disabled=True, max_chars=chat_max_chars(res))
+        st.session_state["input_disabled"] = True
     if res.store.notice and not st.session_state.get("store_notice_shown"):
         st.session_state["store_notice_shown"] = True
         flash("warning", res.store.notice)

@@ -53,13 +53,15 @@ class AnswerHandlers:
     def _answer_scored(
         self, slot: Slot, question: Question, text: str, understood_text: str, notice: str | None, d: Derived
     ) -> Reply:
-        understood = interpret(understood_text, question=question, options=question.options)
+        pending = self._state.pending
+        # A reply to a clarification is read against the question it clarifies (the model was
+        # trained on the bank's questions), with the clarification's quick replies as options.
+        asked = asking.build_question(self._ctx, slot, d) if pending is not None else question
+        understood = interpret(understood_text, question=asked, options=question.options)
         if is_side_question(understood_text, understood):
             return self._side(understood_text, question)
-        pending = self._state.pending
         # The optional LLM may propose a label when the offline reading is unsure; after a
         # clarifying question it reads both replies together. It never sees or sets a score.
-        asked = asking.build_question(self._ctx, slot, d) if pending is not None else question
         context = f"{pending['text']}\n{understood_text}" if pending is not None else understood_text
         if self._llm is not None:
             understood, llm_notice = self._llm.read_answer(context, asked, understood)

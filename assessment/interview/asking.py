@@ -8,7 +8,7 @@ from dataclasses import replace
 from assessment.bank.loader import DEFAULT_OPTIONS, ScopingQuestion
 from assessment.interview import flow
 from assessment.interview.flow import Context, Derived, Slot
-from assessment.models import Question
+from assessment.models import LABELS, Question
 from assessment.scoping.carveout import carve_out_candidates
 from assessment.scoping.profile import recommend_scope, scope_titles
 from assessment.templates import render_message
@@ -120,7 +120,10 @@ def clarify_question(original: Question, readings: tuple[str, ...] = ()) -> Ques
         original.options if original.kind in ("scoping", "scope_confirm", "carve_out") else DEFAULT_OPTIONS
     )
     if original.kind not in ("scoping", "scope_confirm", "carve_out") and len(readings) >= 2:
-        options = tuple(render_message(f"label_{label}") for label in readings[:3])
+        # The likeliest readings, shown in the usual order (Yes, Partly, No, ...) so buttons and
+        # numbered replies mean the same thing from one question to the next.
+        likeliest = set(readings[:3])
+        options = tuple(render_message(f"label_{label}") for label in LABELS if label in likeliest)
     return replace(
         original, id=f"{original.id}:clarify", text=text, options=options, kind="clarify", display_text=text
     )

@@ -9,6 +9,8 @@ gives up with ``VersionConflict`` and nothing is saved: the caller says so inste
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -19,7 +21,8 @@ if TYPE_CHECKING:
     from assessment.interview.engine import Interview
 
 T = TypeVar("T")
-MAX_ATTEMPTS = 8
+MAX_ATTEMPTS = 40
+BACKOFF_S = 0.005  # random wait of up to attempt x this after a conflict, so writers stop colliding
 Restore = Callable[[dict[str, Any]], "Interview"]
 
 
@@ -59,13 +62,14 @@ class LiveSession:
 
     def apply(self, change: Callable[[Interview], T], restore: Restore) -> T:
         """Run ``change`` on the interview and save it; on a conflict reload, replay and retry."""
-        for _ in range(MAX_ATTEMPTS):
+        for attempt in range(MAX_ATTEMPTS):
             before = self.interview.to_dict()
             result = change(self.interview)
             try:
                 self.save()
                 return result
             except VersionConflict:
+                time.sleep(random.uniform(0, BACKOFF_S * (attempt + 1)))
                 stored = self.store.load_versioned(self.session_id)
                 if stored is None:  # deleted meanwhile: replay on our own state as a new row
                     self.interview, self.version = restore(before), 0

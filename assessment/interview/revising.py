@@ -98,7 +98,7 @@ class RevisionHandlers:
         self._touch()
 
     def correct(self) -> Reply:
-        """"That's not right": reopen the answer just recorded, offering the other readings."""
+        """ "That's not right": reopen the answer just recorded, offering the other readings."""
         with self._lock:
             events = self._state.events
             if not events or events[-1]["kind"] not in REVISABLE_KINDS or events[-1]["skipped"]:

@@ -171,22 +171,7 @@ _ADDED = re.compile(
     r"people|devs?|engineers?|employees?|staff|agency|outsourced|offshore|temps?|qa)"
 )
 _ONLY_ME = re.compile(r"^(?:just\s+)?(?:me|myself|i)\b(?=.*(?:\+|\bplus\b|\band\b|\bwith\b))")
-_SMALL = {
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "a couple of": 2,
-    "a few": 3,
-}
+_SMALL = {"a": 1, "an": 1, "a couple of": 2, "a few": 3} | _UNITS  # added heads said in words
 
 
 def head_count(text: str) -> int | None:

@@ -117,7 +117,9 @@ async def _founder(browser: Any, url: str, tab: Tab) -> None:
         for said in tab.answers:
             await chat.fill(said)
             await chat.press("Enter")
-            await expect(bubbles.filter(has_text=said)).to_have_count(1, timeout=ACTION_TIMEOUT_MS)
+            # The founder's own bubble, once (the reply may quote the answer too).
+            mine = bubbles.filter(has=page.get_by_test_id("stChatMessageAvatarUser")).filter(has_text=said)
+            await expect(mine).to_have_count(1, timeout=ACTION_TIMEOUT_MS)
             await _settle(page)
         tab.sid = parse_qs(urlparse(page.url).query)["sid"][0]
         tab.bubbles = await bubbles.all_inner_texts()

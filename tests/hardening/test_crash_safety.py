@@ -218,7 +218,10 @@ def saves(lines: list[str], kind: str) -> list[tuple[int, str]]:
 
 
 def user_turns(data: dict[str, Any]) -> list[str]:
-    return [turn["text"] for turn in data["transcript"] if turn["role"] == "user"]
+    """What the founder typed, long answers included (the file keeps those once, in their event)."""
+    from assessment import Interview
+
+    return [text for role, text in Interview.from_dict(data).transcript if role == "user"]
 
 
 def load_after_crash(db: Path, sid: str) -> dict[str, Any] | None:
