@@ -64,6 +64,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/interview_blind.py
 	$(BIN)/python bench/report.py
 	$(BIN)/python bench/cli.py
+	$(BIN)/python bench/evidence.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

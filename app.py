@@ -455,6 +455,8 @@ def sidebar(res: Resources, iv: Any, report: Report, progress: Any) -> None:
             key="save_session",
             width="stretch",
         )
+        with st.expander(t("review_heading")):
+            review_widget(iv)
         with st.expander(t("resume_heading")):
             resume_widget(res)
         with st.expander(t("evidence_heading")):
@@ -464,6 +466,36 @@ def sidebar(res: Resources, iv: Any, report: Report, progress: Any) -> None:
             st.caption(t("downloads_partial"))
         report_downloads(res, report, "sidebar")
         st.caption(t("session_id_caption", sid=st.session_state["sid"]))
+
+
+def review_widget(iv: Any) -> None:
+    """ "What I understood": every recorded answer, its reading and criteria; change any of them."""
+    groups = support.review_rows(iv)
+    if not groups:
+        st.caption(t("review_empty"))
+        return
+    choices: dict[str, str] = {}
+    for title, rows in groups.items():
+        st.markdown(f"**{support.markdown_safe(title)}**")
+        for row in rows:
+            st.markdown(
+                support.markdown_safe(
+                    t("review_row", question=row.question, reading=row.reading, criteria=row.criteria)
+                )
+            )
+            st.caption(support.markdown_literal(row.answer[:300]))
+            choices[row.question_id] = f"{row.criteria}: {row.question[:60]}"
+    with st.form("review_change"):
+        st.selectbox(t("review_pick"), list(choices), format_func=choices.__getitem__, key="review_qid")
+        st.text_input(t("review_new_answer"), key="review_text")
+        st.form_submit_button(t("review_submit"), on_click=queue_revision)
+
+
+def queue_revision() -> None:
+    """Form callback: queue the changed answer; it is read and saved like any answer."""
+    qid = st.session_state.get("review_qid")
+    if qid:
+        set_pending("revise", (qid, st.session_state.get("review_text") or ""))
 
 
 def restart_control() -> None:

@@ -98,7 +98,11 @@ def _answer(iv: Interview, said: str) -> None:
     iv.answer(said)
 
 
-TURN_ACTIONS = ("answer", "back")  # queued actions applied by ``apply_turns``
+def _revise(iv: Interview, question_id: str, said: str) -> str:
+    return iv.revise(question_id, said).message
+
+
+TURN_ACTIONS = ("answer", "back", "revise")  # queued actions applied by ``apply_turns``
 Restore = Callable[[dict[str, Any]], "Interview"]
 
 
@@ -113,10 +117,15 @@ def apply_turns(queue: list[tuple[str, Any]], live: LiveSession, restore: Restor
     notices: list[tuple[str, str]] = []
     while queue and queue[0][0] in TURN_ACTIONS:
         action, value = queue[0]
-        said = str(value or "").strip()
+        said = "" if action == "revise" else str(value or "").strip()
         try:
             if action == "back":
                 notices.append(("toast", live.apply(_back, restore)))
+            elif action == "revise":  # value: (question id, new answer) from "What I understood"
+                question_id, said = value
+                said = str(said or "").strip()
+                message = live.apply(functools.partial(_revise, question_id=question_id, said=said), restore)
+                notices.append(("toast", message))
             elif not said:
                 notices.append(("toast", text("empty_answer")))  # nothing typed: say what to do
             else:
@@ -129,6 +138,44 @@ def apply_turns(queue: list[tuple[str, Any]], live: LiveSession, restore: Restor
             notices.append(("warning", text("error_store", ref=ref)))
         queue.pop(0)
     return notices
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    """One answer in the "What I understood" view."""
+
+    question_id: str
+    question: str
+    answer: str
+    reading: str
+    criteria: str
+
+
+def review_rows(iv: Interview) -> dict[str, list[ReviewRow]]:
+    """Recorded scored answers grouped by category title, in the order asked."""
+    from knowledge.corpus import default_corpus
+    from knowledge.models import CATEGORY_TITLES
+
+    corpus = default_corpus()
+    groups: dict[str, list[ReviewRow]] = {}
+    for record in iv.answers():
+        if not record.criteria:
+            continue  # scoping answers are changed by restarting scoping, not here
+        title = CATEGORY_TITLES[corpus.get(record.criteria[0]).category]
+        reading = record.label if record.label == "skipped" else text_label(record.label)
+        groups.setdefault(title, []).append(
+            ReviewRow(
+                record.question_id, record.question_text, record.answer, reading, ", ".join(record.criteria)
+            )
+        )
+    return groups
+
+
+def text_label(label: str) -> str:
+    """A label in plain words ("Partly")."""
+    from assessment.templates import render_message
+
+    return render_message(f"label_{label}")
 
 
 @dataclass(frozen=True)

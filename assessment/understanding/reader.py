@@ -89,13 +89,19 @@ def _option_match(text: str, options: Sequence[str]) -> Interpretation | None:
 
 
 def warm_up() -> None:
-    """Load the embedding model and prototype vectors now (call at app start to keep turns fast)."""
-    from assessment.understanding.semantic import warm_up as _warm
+    """Load the trained reader now and read one answer (call at app start to keep turns fast);
+    without the artifact, warm the fallback's embedding prototypes instead."""
+    from assessment.understanding.model import load_reader, reader_available
 
     try:
+        if reader_available():
+            load_reader().probabilities("Do you warm up?", "yes")
+            return
+        from assessment.understanding.semantic import warm_up as _warm
+
         _warm()
     except Exception:  # the model is optional; interpret() falls back to rules
-        _log.warning("embedding model unavailable; interpreting with rules only", exc_info=True)
+        _log.warning("answer reader unavailable; interpreting with rules only", exc_info=True)
 
 
 def _semantic(text: str) -> dict[Label, float] | None:
