@@ -10,7 +10,7 @@ import pytest
 from fakes.apptest import assert_clean, interview, new_app, start
 from streamlit.testing.v1 import AppTest
 
-from assessment.interview import app_support as support
+from assessment.web import support
 from assessment.interview.engine import Interview
 from assessment.interview.storage import SessionStore, is_valid_session_id, new_session_id
 

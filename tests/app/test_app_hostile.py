@@ -21,7 +21,7 @@ from fakes.apptest import APP, assert_clean, interview, new_app, start
 from streamlit.string_util import clean_text
 from streamlit.testing.v1 import AppTest
 
-from assessment.interview import app_support as support
+from assessment.web import support
 from assessment.interview.engine import Interview
 from assessment.interview.storage import DB_FILENAME, SessionStore
 from assessment.templates import render_message

@@ -8,7 +8,7 @@ from typing import Any
 from fakes.apptest import assert_clean, interview, new_app, start
 from streamlit.testing.v1 import AppTest
 
-from assessment.interview import app_support as support
+from assessment.web import support
 
 MAX_TURNS = 150
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from fakes.apptest import assert_clean, interview, new_app, start
 
-from assessment.interview import app_support as support
+from assessment.web import support
 
 
 def _answer_with(at: Any, label: str) -> None:
