@@ -12,8 +12,8 @@ export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
 .PHONY: run test lint format install fonts bench clean train-reader
 
 # Debian fonts for the PDF report: DejaVu Sans (body), Noto Sans CJK (Chinese, Japanese, Korean),
-# Noto Sans Symbols 2 and Symbola (emoji). Without them the PDF still renders (DejaVu comes with
-# matplotlib) and says which package would draw the missing characters.
+# Noto Sans Symbols 2 and Symbola (emoji). Without the fallbacks the PDF still renders and says which
+# package would draw the missing characters; without any body font it says what to install.
 FONT_PACKAGES := fonts-dejavu-core fonts-noto-core fonts-noto-cjk fonts-symbola
 
 $(STAMP): pyproject.toml
@@ -36,7 +36,7 @@ fonts:
 	{ $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; }
 
 run: $(STAMP)
-	$(BIN)/streamlit run app.py --server.address 127.0.0.1 --browser.gatherUsageStats false
+	$(BIN)/streamlit run assessment/web/asgi.py --server.address 127.0.0.1 --browser.gatherUsageStats false
 
 test: $(STAMP)
 	$(BIN)/ruff check .

@@ -18,12 +18,13 @@ enforce_offline_env()
 import streamlit as st  # noqa: E402  (after the offline environment is set)
 
 from assessment.interview.storage import StoreError  # noqa: E402
-from assessment.web import support  # noqa: E402
 from assessment.web.actions import handle_pending  # noqa: E402
 from assessment.web.chat import interview_page  # noqa: E402
-from assessment.web.resources import Resources, chat_max_chars, get_retriever  # noqa: E402
+from assessment.web.login import gate, my_assessments  # noqa: E402
+from assessment.web.resources import Resources, get_retriever  # noqa: E402
 from assessment.web.state import ensure_interview, flash, session_id  # noqa: E402
 from assessment.web.support import text as t  # noqa: E402
+from assessment.web.timing import timed  # noqa: E402
 from assessment.web.welcome import show_flash, welcome  # noqa: E402
 
 log = logging.getLogger("soc2_ready.app")
@@ -33,11 +34,9 @@ def main() -> None:
     """Route to the welcome page or the interview for this tab's session."""
     st.set_page_config(page_title=t("page_title"), page_icon="🛡️", layout="centered")
     res = Resources()
-    queued = st.session_state.get("queue") or []
-    if st.session_state.get("iv") is not None and any(a in support.TURN_ACTIONS for a, _ in queued):
-        # First thing in the run: the browser greys the input out before another answer can be sent.
-        st.chat_input(t("thinking"), key="chat_text", disabled=True, max_chars=chat_max_chars(res))
-        st.session_state["input_disabled"] = True
+    login = gate(res)  # with SOC2_READY_AUTH on: the sign-in screen, or this user's view of the store
+    if not login.allowed:
+        return
     if res.store.notice and not st.session_state.get("store_notice_shown"):
         st.session_state["store_notice_shown"] = True
         flash("warning", res.store.notice)
@@ -47,6 +46,7 @@ def main() -> None:
     sid = session_id(res)
     ensure_interview(res, sid)
     handle_pending(res)
+    my_assessments(res, login.user)  # signed in: the user's own sessions in the sidebar
     show_flash()
     iv = st.session_state.get("iv")
     if iv is None:
@@ -70,4 +70,5 @@ def run() -> None:
         st.error(t("error_generic", ref=ref))
 
 
-run()
+with timed("run"):  # off unless SOC2_READY_TIMING_LOG is set (bench/turns.py)
+    run()

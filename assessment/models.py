@@ -22,7 +22,7 @@ EFFORTS: tuple[Effort, ...] = ("S", "M", "L")
 
 ReportType = Literal["type1", "type2"]
 
-QuestionKind = Literal["scoping", "scope_confirm", "scored", "followup", "carve_out", "clarify"]
+QuestionKind = Literal["scoping", "scope_confirm", "scored", "followup", "carve_out", "clarify", "revisit"]
 ReplyKind = Literal["answer", "clarify", "command", "side_question", "progress", "scope", "finished", "error"]
 
 
@@ -138,6 +138,35 @@ class Subservice:
 
 
 @dataclass(frozen=True)
+class RevisionRecord:
+    """One change to an earlier answer, for the audit trail in the report's appendix."""
+
+    question_id: str
+    question_text: str
+    changed_at: str  # ISO 8601 timestamp, UTC
+    changed_by: str  # who changed it: a signed-in user, else "" (the founder)
+    old_answer: str
+    old_label: str  # "skipped" when the question had been skipped
+    new_answer: str
+    new_label: str
+
+
+@dataclass(frozen=True)
+class UserEntityControl:
+    """A complementary user entity control (CUEC): what the founder's customers must do themselves.
+
+    ``basis`` says why it is listed: ``always`` (every SaaS product), ``answer`` (``evidence`` holds
+    the founder's words), ``profile`` (``evidence`` names the scoping field) or ``scope`` (the category).
+    """
+
+    id: str
+    text: str
+    criteria: tuple[str, ...]
+    basis: str
+    evidence: str = ""
+
+
+@dataclass(frozen=True)
 class Report:
     """Readiness figures and gaps computed from an interview (complete or partial)."""
 
@@ -165,6 +194,10 @@ class Report:
     # Imported scan evidence: the scans, and per in-scope criterion what they found.
     scans: tuple[ScanInfo, ...] = ()
     evidence_found: dict[str, tuple[CriterionEvidence, ...]] = field(default_factory=dict)
+    # What the founder's customers must do for the controls to work (assessment/scoping/user_controls.py).
+    user_entity_controls: tuple[UserEntityControl, ...] = ()
+    # Changes to earlier answers, oldest first: who changed what, when (the session's audit trail).
+    revisions: tuple[RevisionRecord, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict of every field."""

@@ -8,7 +8,7 @@ and saved as SESSION.json, exactly what ``interview --save`` writes. Each comman
 process from a temporary directory, offline, without the knowledge index (``--no-index`` is not
 needed: no official wording is imported in the bench's empty data directory). Printed per command:
 the median wall time, the median CPU time (user + system, less sensitive to other load on the
-machine) and whether torch or Chroma was imported.
+machine) and whether torch, Chroma or matplotlib was imported.
 """
 
 from __future__ import annotations
@@ -38,8 +38,8 @@ RUNNER = (
     "    code = main(sys.argv[1:])\n"
     "except SystemExit as done:\n"
     "    code = done.code\n"
-    "heavy = sorted(m for m in ('torch', 'chromadb', 'langchain_core', 'sentence_transformers') "
-    "if m in sys.modules)\n"
+    "heavy = sorted(m for m in ('torch', 'chromadb', 'langchain_core', 'sentence_transformers', "
+    "'matplotlib') if m in sys.modules)\n"
     "print('HEAVY=' + ','.join(heavy), file=sys.stderr)\n"
     "sys.exit(code)\n"
 )

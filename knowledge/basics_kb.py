@@ -18,7 +18,8 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from knowledge.models import CRITERION_ID
+from knowledge.ids import CRITERION_ID
+from knowledge.text import one_line
 from knowledge.yaml_files import load_yaml
 
 BASICS_DIR = Path(str(files("knowledge") / "basics"))
@@ -50,7 +51,7 @@ class BasicEntry(BaseModel):
     @field_validator("title", "text")
     @classmethod
     def _check_text(cls, value: str) -> str:
-        flat = " ".join(value.split())
+        flat = one_line(value)
         if flat.upper() == "TODO":
             raise ValueError("must be written (it is TODO)")
         return flat
@@ -66,7 +67,7 @@ class BasicEntry(BaseModel):
     @field_validator("questions")
     @classmethod
     def _check_questions(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        cleaned = tuple(" ".join(q.split()) for q in value)
+        cleaned = tuple(one_line(q) for q in value)
         if any(not q for q in cleaned):
             raise ValueError("a question is empty")
         return cleaned

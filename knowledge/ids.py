@@ -18,6 +18,36 @@ _ID_IN_TEXT = re.compile(
     re.IGNORECASE,
 )
 _FAMILY_RANGE = {"CC": range(1, 10), "A": range(1, 2), "PI": range(1, 2), "C": range(1, 2), "P": range(1, 9)}
+# The families with their group numbers, canonical spelling only: "CC[1-9]|A1|PI1|C1|P[1-8]".
+_FAMILY = "|".join(
+    f"{name}[{groups.start}-{groups.stop - 1}]" if len(groups) > 1 else f"{name}{groups.start}"
+    for name, groups in _FAMILY_RANGE.items()
+)
+CRITERION_ID = re.compile(rf"^({_FAMILY})\.[0-9]{{1,2}}$")
+"""A canonical criterion ID ("CC6.1", "PI1.3"): for validating data files and stored sessions."""
+POINT_ID = re.compile(rf"^({_FAMILY})\.[0-9]{{1,2}}\.[0-9]{{1,2}}$")
+"""A canonical point-of-focus ID ("CC6.1.3")."""
+CRITERION_MENTION = re.compile(rf"\b({_FAMILY})\.[0-9]{{1,2}}(?:\.[0-9]{{1,2}})?\b", re.IGNORECASE)
+"""A criterion or point-of-focus ID written without spaces inside running text ("what is cc6.1?");
+:func:`find_ids` also reads the spaced and hyphenated spellings ("cc 6.1", "CC-6.1")."""
+OFFICIAL_CRITERIA: tuple[str, ...] = tuple(
+    f"{family}{group}.{number}"
+    for family, group, count in (
+        *(("CC", g, n) for g, n in zip(range(1, 10), (5, 3, 4, 2, 3, 8, 5, 1, 2), strict=True)),
+        ("A", 1, 3),
+        ("PI", 1, 5),
+        ("C", 1, 2),
+        *(("P", g, n) for g, n in zip(range(1, 9), (1, 1, 2, 3, 2, 7, 1, 1), strict=True)),
+    )
+    for number in range(1, count + 1)
+)
+"""The 61 official Trust Services Criteria IDs, in official order (CC1.1 ... P8.1)."""
+_OFFICIAL = frozenset(OFFICIAL_CRITERIA)
+
+
+def is_official(criterion_id: str) -> bool:
+    """True for one of the 61 official criterion IDs written canonically ("CC6.1"; not "CC6.9")."""
+    return criterion_id in _OFFICIAL
 
 
 @dataclass(frozen=True)

@@ -7,23 +7,45 @@ Two formats are understood:
   privacy series uses ``P1.0`` group nodes, ``P1.1`` criteria and depth-4 points of focus);
 * the AICPA Trust Services Criteria PDF, whose text is split at criterion and point-of-focus
   headings ("CC6.1", "CC6.1.3") and, inside a criterion, at its bullet list of points of focus.
+
+The file is the user's, but a hostile one must end in a refusal, not a hang: what is read is capped
+by settings (``max_criteria_*``: bytes, PDF pages, text, seconds), YAML is built straight from the
+parser's events with bounded nesting, values and alias expansion, and pypdf runs with tighter
+decompression and parsing limits. Every refusal is a ``CriteriaImportError`` whose ``key`` names its
+template in ``prompts/messages.yaml``.
 """
 
 from __future__ import annotations
 
 import io
+import os
 import re
+import time
 from pathlib import Path
+from typing import Any
 
 import yaml
-from pypdf import PdfReader
-from pypdf.errors import PdfReadError
+from pypdf import PdfReader, apply_configuration, get_configuration
+from pypdf.errors import LimitReachedError
 
-from knowledge.ids import normalize_id
-from knowledge.models import CRITERION_ID, POINT_ID
+from knowledge.ids import CRITERION_ID, POINT_ID, normalize_id
 from knowledge.official import OfficialCriteria, OfficialEntry, save_official
+from knowledge.settings import Settings, load_settings
+from knowledge.yaml_files import MAX_DEPTH, YamlLimitError, load_yaml_bounded
 
-MAX_IMPORT_BYTES = 50_000_000
+# pypdf's own limits, tightened: a real criteria PDF's streams decode to well under a megabyte and
+# a page's content stream has thousands of tokens, not millions (pypdf's defaults: 75 MB, 2 M).
+_PDF_LIMITS: dict[str, int] = {
+    "zlib_maximum_output_length": 20_000_000,
+    "lzw_maximum_output_length": 20_000_000,
+    "run_length_maximum_output_length": 20_000_000,
+    "brotli_maximum_output_length": 20_000_000,
+    "jbig2_maximum_output_length": 20_000_000,
+    "array_based_stream_maximum_output_length": 20_000_000,
+    "stream_decoding_work_maximum_length": 100_000_000,
+    "stream_parsing_work_maximum_count": 500_000,
+}
+_CHECK_EVERY = 256  # text operators between two looks at the clock
 _MAX_CHUNK_CHARS = 4000
 # A heading: an ID at the start of a line, then the text (same line or following lines).
 _HEADING = re.compile(
@@ -33,7 +55,23 @@ _BULLET = re.compile(r"^[ \t]*(?:[•●▪◦■\uf0b7\u2022]|-)[ \t]+", re.MUL
 
 
 class CriteriaImportError(ValueError):
-    """The file is not an official criteria source we can read; the message says why."""
+    """The file is not an official criteria source we can read; the message says why.
+
+    ``key`` names the template in ``prompts/messages.yaml`` and ``values`` fill it, so callers and
+    tests tell the reasons apart without matching text.
+    """
+
+    def __init__(self, key: str, **values: Any) -> None:
+        from assessment.templates import render_message  # the one renderer of prompts/ texts
+
+        self.key = key
+        self.values = values
+        super().__init__(render_message(key, **values))
+
+
+def _setting(field: str) -> str:
+    """The environment variable that sets ``field`` (``SOC2_READY_MAX_CRITERIA_YAML_BYTES``)."""
+    return f"SOC2_READY_{field.upper()}"
 
 
 def _clean(text: str) -> str:
@@ -48,9 +86,7 @@ def _yaml_entries(raw: object, name: str) -> list[OfficialEntry]:
         framework = objects.get("framework") if isinstance(objects, dict) else None
         nodes = framework.get("requirement_nodes") if isinstance(framework, dict) else None
     if not isinstance(nodes, list):
-        raise CriteriaImportError(
-            f"{name}: not a CISO Assistant framework library (no objects.framework.requirement_nodes list)"
-        )
+        raise CriteriaImportError("criteria_import_not_library", file=name)
     entries: dict[str, OfficialEntry] = {}
     for node in nodes:
         if not isinstance(node, dict):
@@ -62,9 +98,7 @@ def _yaml_entries(raw: object, name: str) -> list[OfficialEntry]:
             continue
         entries[item_id] = OfficialEntry(id=item_id, text=_clean(description))
     if not entries:
-        raise CriteriaImportError(
-            f"{name}: the library has no SOC 2 criteria (no ref_id like CC6.1 or CC6.1.3)"
-        )
+        raise CriteriaImportError("criteria_import_no_criteria", file=name)
     return list(entries.values())
 
 
@@ -76,15 +110,80 @@ def _canonical(ref: str) -> str | None:
     return item_id
 
 
-def _pdf_text(data: bytes, name: str) -> str:
+class _PdfBudget:
+    """Stops text extraction (from inside pypdf's operator loop) past the time or text budget."""
+
+    def __init__(self, name: str, settings: Settings) -> None:
+        self.name = name
+        self.seconds = settings.max_criteria_seconds
+        self.max_chars = settings.max_criteria_text_chars
+        self.deadline = time.monotonic() + self.seconds
+        self.chars = 0
+        self.operators = 0
+
+    def check_time(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise CriteriaImportError(
+                "criteria_import_pdf_too_slow",
+                file=self.name,
+                limit=f"{self.seconds:g}",
+                setting=_setting("max_criteria_seconds"),
+            )
+
+    def add_text(self, count: int) -> None:
+        self.chars += count
+        if self.chars > self.max_chars:
+            raise CriteriaImportError(
+                "criteria_import_pdf_too_much_text",
+                file=self.name,
+                limit=f"{self.max_chars:,}",
+                setting=_setting("max_criteria_text_chars"),
+            )
+
+    def operator(self, *_: Any) -> None:
+        """pypdf's ``visitor_operand_before``: called before every content-stream operator."""
+        self.operators += 1
+        if self.operators % _CHECK_EVERY == 0:
+            self.check_time()
+
+    def text(self, text: Any, *_: Any) -> None:
+        """pypdf's ``visitor_text``: called with each run of extracted text."""
+        self.add_text(len(text) if isinstance(text, str) else 0)
+
+
+def _pdf_text(data: bytes, name: str, settings: Settings) -> str:
+    budget = _PdfBudget(name, settings)
+    pages: list[str] = []
     try:
-        reader = PdfReader(io.BytesIO(data))
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise CriteriaImportError(f"{name}: cannot read this PDF ({exc})") from exc
+        with apply_configuration(get_configuration().with_overwrites(**_PDF_LIMITS)):
+            reader = PdfReader(io.BytesIO(data))
+            count = len(reader.pages)
+            if count > settings.max_criteria_pdf_pages:
+                raise CriteriaImportError(
+                    "criteria_import_pdf_too_many_pages",
+                    file=name,
+                    pages=count,
+                    limit=settings.max_criteria_pdf_pages,
+                    setting=_setting("max_criteria_pdf_pages"),
+                )
+            for page in reader.pages:
+                budget.check_time()
+                text = page.extract_text(visitor_operand_before=budget.operator, visitor_text=budget.text)
+                pages.append(text or "")
+    except CriteriaImportError:
+        raise
+    except LimitReachedError as exc:
+        raise CriteriaImportError("criteria_import_pdf_limit", file=name, reason=str(exc)) from None
+    except RecursionError:
+        raise CriteriaImportError(
+            "criteria_import_pdf_unreadable", file=name, reason="nested too deeply"
+        ) from None
+    except Exception as exc:  # pypdf raises many types on damaged files; each means "cannot read it"
+        reason = str(exc).strip() or type(exc).__name__
+        raise CriteriaImportError("criteria_import_pdf_unreadable", file=name, reason=reason) from None
     text = "\n".join(pages)
     if not text.strip():
-        raise CriteriaImportError(f"{name}: the PDF has no extractable text (is it a scan or empty?)")
+        raise CriteriaImportError("criteria_import_pdf_no_text", file=name)
     return text
 
 
@@ -126,36 +225,67 @@ def _pdf_entries(text: str, name: str) -> list[OfficialEntry]:
         for point in points:
             entries.setdefault(point.id, point)  # an explicit point heading wins over bullet order
     if not entries:
-        raise CriteriaImportError(
-            f"{name}: no Trust Services Criteria headings (like CC6.1) found in the PDF"
-        )
+        raise CriteriaImportError("criteria_import_pdf_no_headings", file=name)
     return list(entries.values())
 
 
-def parse_official(path: Path) -> OfficialCriteria:
-    """Read a CISO Assistant YAML library or the AICPA TSC PDF into official entries."""
+def _read_capped(path: Path, settings: Settings) -> tuple[bytes, str]:
+    """The file's bytes and its kind ("pdf" or "yaml"), reading no more than the kind's limit allows:
+    a file larger than that (or an endless one such as a pipe or ``/dev/zero``) is refused unread."""
     name = path.name
     try:
-        size = path.stat().st_size
-        if size > MAX_IMPORT_BYTES:
-            raise CriteriaImportError(f"{name}: file is too large ({size} bytes) for a criteria source")
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            head = handle.read(1024)
+            kind = "pdf" if head.lstrip()[:5] == b"%PDF-" else "yaml"
+            field = "max_criteria_pdf_bytes" if kind == "pdf" else "max_criteria_yaml_bytes"
+            limit: int = getattr(settings, field)
+            size = os.fstat(handle.fileno()).st_size
+            data = b"" if size > limit else head + handle.read(max(0, limit + 1 - len(head)))
     except OSError as exc:
-        raise CriteriaImportError(f"{path}: cannot read the file ({exc.strerror or exc})") from exc
+        raise CriteriaImportError(
+            "criteria_import_unreadable", file=str(path), reason=exc.strerror or exc
+        ) from exc
+    if size > limit or len(data) > limit:
+        raise CriteriaImportError(
+            "criteria_import_too_large",
+            file=name,
+            limit_mb=f"{limit / 1_000_000:g}",
+            limit=f"{limit:,}",
+            kind="PDF" if kind == "pdf" else "YAML library",
+            setting=_setting(field),
+        )
+    return data, kind
+
+
+def _load_library(data: bytes, name: str) -> object:
+    try:
+        return load_yaml_bounded(data)
+    except YamlLimitError as exc:
+        key = {"depth": "yaml_too_deep", "aliases": "yaml_aliases", "values": "yaml_too_many_values"}
+        raise CriteriaImportError(
+            f"criteria_import_{key[exc.reason]}", file=name, limit=f"{exc.limit:,}"
+        ) from None
+    except (UnicodeDecodeError, yaml.YAMLError) as exc:
+        if "maximum nesting depth" in str(getattr(exc, "problem", "")):  # libyaml's own flow limit
+            raise CriteriaImportError("criteria_import_yaml_too_deep", file=name, limit=MAX_DEPTH) from None
+        raise CriteriaImportError("criteria_import_not_yaml", file=name) from None
+
+
+def parse_official(path: Path, settings: Settings | None = None) -> OfficialCriteria:
+    """Read a CISO Assistant YAML library or the AICPA TSC PDF into official entries.
+
+    ``settings`` (default: from the environment) caps what is read; a file past a cap, or one that
+    is not a criteria source, raises ``CriteriaImportError`` naming the file and the reason.
+    """
+    settings = settings or load_settings()
+    name = path.name
+    data, kind = _read_capped(path, settings)
     if not data.strip():
-        raise CriteriaImportError(f"{name}: the file is empty")
-    if data.lstrip()[:5] == b"%PDF-":
-        entries = _pdf_entries(_pdf_text(data, name), name)
-        kind = "pdf"
+        raise CriteriaImportError("criteria_import_empty", file=name)
+    if kind == "pdf":
+        entries = _pdf_entries(_pdf_text(data, name, settings), name)
     else:
-        try:
-            raw = yaml.safe_load(data.decode("utf-8"))
-        except (UnicodeDecodeError, yaml.YAMLError) as exc:
-            raise CriteriaImportError(
-                f"{name}: not a PDF or a YAML file (expected a CISO Assistant library or the AICPA TSC PDF)"
-            ) from exc
-        entries = _yaml_entries(raw, name)
-        kind = "yaml"
+        entries = _yaml_entries(_load_library(data, name), name)
     return OfficialCriteria(source_name=name, kind=kind, entries=tuple(entries))  # type: ignore[arg-type]
 
 

@@ -9,16 +9,22 @@ A new build always goes to a fresh directory and becomes current by an atomic ma
 replace, so a half-finished or damaged build is never opened, and Chroma's per-path client
 cache never hands back a stale database. Anything unexpected in ``index/`` (garbage files, a
 manifest for another corpus or model, a wrong document count, Chroma errors) triggers a rebuild.
+
+A read-only ``index/`` (a shared or mounted data directory) is never written and needs no lock:
+Chroma cannot open a database it may not write, so the current build is copied to a private
+temporary directory and opened there (stale: rebuilt there, reusing the copied vectors), and the
+caller is told why through ``on_notice``. Reports and search keep working.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import shutil
 import tempfile
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -173,6 +179,7 @@ def _write_manifest(root: Path, manifest: IndexManifest) -> None:
     fd, tmp = tempfile.mkstemp(dir=root, prefix=".manifest-", suffix=".json")
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(manifest.model_dump_json(indent=1))
+    os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide the manifest from others sharing the index
     os.replace(tmp, root / MANIFEST_NAME)
 
 
@@ -235,6 +242,67 @@ def _prepare_root(data_dir: Path) -> Path:
     return root
 
 
+def _writable(root: Path) -> bool:
+    """True if files can be created in ``root`` (or, while it does not exist, in its parent).
+    A probe, not permission bits: those say nothing for root, read-only mounts or ACLs."""
+    target = root if root.is_dir() else root.parent
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(dir=target, prefix=".probe-")
+    except OSError:
+        return False
+    os.close(fd)
+    with contextlib.suppress(OSError):
+        os.unlink(probe)
+    return True
+
+
+def _copy_current_build(root: Path, target: Path) -> str | None:
+    """Copy the build ``root``'s manifest names (and the manifest) into ``target``; its directory name,
+    or None when there is no usable build to copy."""
+    manifest = _read_manifest(root)
+    if manifest is None or not (root / manifest.directory / "chroma.sqlite3").is_file():
+        return None
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(root / manifest.directory, target / manifest.directory, copy_function=shutil.copyfile)
+        shutil.copyfile(root / MANIFEST_NAME, target / MANIFEST_NAME)
+        for folder, _, _ in os.walk(target):  # copytree keeps the folders' read-only modes
+            os.chmod(folder, 0o755)
+    except OSError:
+        shutil.rmtree(target, ignore_errors=True)
+        return None
+    return manifest.directory
+
+
+def _open_read_only(
+    root: Path,
+    documents: Sequence[Document],
+    fingerprint: str,
+    embeddings: Embeddings,
+    *,
+    model: str,
+    rebuild: bool,
+    progress: bool,
+    on_notice: Callable[[str], None] | None,
+) -> Chroma:
+    """Serve an index folder we may not write from a private copy, never touching the folder."""
+    from assessment.templates import render_message  # the one renderer of prompts/ texts
+
+    scratch = Path(tempfile.mkdtemp(prefix="soc2-ready-index-"))
+    atexit.register(shutil.rmtree, scratch, ignore_errors=True)
+    copied = _copy_current_build(root, scratch / INDEX_DIR_NAME) if root.is_dir() else None
+    store = open_local_index(
+        scratch, documents, fingerprint, embeddings, model=model, rebuild=rebuild, progress=progress
+    )
+    current = _read_manifest(scratch / INDEX_DIR_NAME)
+    reused = copied is not None and current is not None and current.directory == copied
+    if on_notice is not None:
+        key = "index_read_only_copy" if reused else "index_read_only_rebuilt"
+        on_notice(render_message(key, directory=str(root)))
+    return store
+
+
 def open_local_index(
     data_dir: Path,
     documents: Sequence[Document],
@@ -244,12 +312,25 @@ def open_local_index(
     model: str,
     rebuild: bool = False,
     progress: bool = True,
+    on_notice: Callable[[str], None] | None = None,
 ) -> Chroma:
     """The embedded Chroma store for ``documents``, reusing the persisted build when it matches.
 
     ``model`` identifies the embedding model; vectors of an older build made with the same model are
-    reused for unchanged passages, except on an explicit ``rebuild``.
+    reused for unchanged passages, except on an explicit ``rebuild``. When ``data_dir``'s index folder
+    is read-only it is served from a private copy, and ``on_notice`` gets a message saying so.
     """
+    if not _writable(data_dir / INDEX_DIR_NAME):
+        return _open_read_only(
+            data_dir / INDEX_DIR_NAME,
+            documents,
+            fingerprint,
+            embeddings,
+            model=model,
+            rebuild=rebuild,
+            progress=progress,
+            on_notice=on_notice,
+        )
     root = _prepare_root(data_dir)
     if not rebuild:
         store = _open_current(root, fingerprint, len(documents), embeddings)
@@ -300,7 +381,17 @@ def open_remote_index(
     existing = {c.name if hasattr(c, "name") else str(c) for c in client.list_collections()}
     if name in existing and not rebuild and client.get_collection(name).count() == len(documents):
         return _store(client, name, embeddings, create=False)
-    if name in existing:
-        client.delete_collection(name)
-    _fill(client, name, documents, embeddings, progress, {})
+    if name in existing:  # damaged (wrong count) or an explicit rebuild
+        with contextlib.suppress(Exception):  # another replica may have deleted it first
+            client.delete_collection(name)
+    # Several replicas may start at once: each fills a collection of its own and renames it into
+    # place, so no replica ever sees (or deletes) a half-filled collection under the shared name.
+    staging = f"{name}_fill_{uuid.uuid4().hex[:8]}"
+    _fill(client, staging, documents, embeddings, progress, {})
+    try:
+        client.get_collection(staging).modify(name=name)
+    except Exception:
+        if name not in {c.name for c in client.list_collections()}:
+            raise
+        client.delete_collection(staging)  # another replica got there first: use its collection
     return _store(client, name, embeddings, create=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -10,9 +11,12 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import Stemmer
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from rapidfuzz.distance import OSA
 
+from knowledge.text import words as text_words
 from knowledge.yaml_files import load_yaml
 
 if TYPE_CHECKING:
@@ -35,30 +39,7 @@ _FILLER = re.compile(
     r"(?!\s*(?:type\s*(?:1|2|i|ii)\s+)?reports?\b)",
     re.IGNORECASE,
 )
-_SUFFIXES = (
-    ("izations", "iz"),
-    ("ization", "iz"),
-    ("ations", ""),
-    ("ation", ""),
-    ("ness", ""),
-    ("ments", ""),
-    ("ment", ""),
-    ("ities", ""),
-    ("ity", ""),
-    ("ions", ""),
-    ("ion", ""),
-    ("ings", ""),
-    ("ing", ""),
-    ("ies", "y"),
-    ("sses", "ss"),
-    ("ed", ""),
-    ("ly", ""),
-    ("ers", ""),
-    ("er", ""),
-    ("es", ""),
-    ("s", ""),
-    ("e", ""),
-)
+_STEMMERS = threading.local()
 
 
 class SynonymsError(ValueError):
@@ -83,25 +64,15 @@ class _SynonymsFile(BaseModel):
 
 def _normalize(text: str) -> str:
     """Lower-case, with anything that is not a letter or digit turned into single spaces."""
-    return " ".join(_WORD.findall(text.lower()))
+    return " ".join(text_words(text))
 
 
 def stem(word: str) -> str:
-    """A light suffix-stripping stemmer, so "encrypted", "encryption" and "encrypt" meet."""
-    if len(word) <= 3 or word.isdigit():
-        return word
-    # Two passes, so "provisioning" and "provision" both end as "provis".
-    for _ in range(2):
-        for suffix, replacement in _SUFFIXES:
-            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-                if suffix == "s" and word.endswith(("ss", "us", "is")):
-                    continue
-                word = word[: -len(suffix)] + replacement
-                break
-    # "logging" -> "logg" -> "log", "scanned" -> "scann" -> "scan"
-    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "lsz" and not word[-1].isdigit():
-        word = word[:-1]
-    return word
+    """The Snowball English stem of a lower-case word, so "encrypted", "encryption" and "encrypt" meet."""
+    stemmer = getattr(_STEMMERS, "english", None)
+    if stemmer is None:  # a PyStemmer stemmer must not be shared between threads
+        stemmer = _STEMMERS.english = Stemmer.Stemmer("english")
+    return str(stemmer.stemWord(word))
 
 
 @dataclass(frozen=True)
@@ -159,26 +130,7 @@ def strip_filler(query: str) -> str:
 
 def _within_one_edit(a: str, b: str) -> bool:
     """True if ``a`` and ``b`` differ by at most one insertion, deletion, substitution or swap."""
-    if a == b:
-        return True
-    la, lb = len(a), len(b)
-    if abs(la - lb) > 1:
-        return False
-    if la == lb:
-        diffs = [i for i in range(la) if a[i] != b[i]]
-        if len(diffs) == 1:
-            return True
-        return (
-            len(diffs) == 2
-            and diffs[1] == diffs[0] + 1
-            and a[diffs[0]] == b[diffs[1]]
-            and a[diffs[1]] == b[diffs[0]]
-        )
-    short, long_ = (a, b) if la < lb else (b, a)
-    i = 0
-    while i < len(short) and short[i] == long_[i]:
-        i += 1
-    return short[i:] == long_[i + 1 :]
+    return OSA.distance(a, b, score_cutoff=1) <= 1
 
 
 class LexicalIndex:
@@ -190,7 +142,7 @@ class LexicalIndex:
     def __init__(self, passages: Sequence[str], synonyms: Synonyms) -> None:
         self._synonyms = synonyms
         corpus_tokens = [self.tokenize(text + " " + synonyms.expand(text)) for text in passages]
-        words = {w for text in passages for w in _WORD.findall(text.lower()) if w not in _STOPWORDS}
+        words = {w for text in passages for w in text_words(text) if w not in _STOPWORDS}
         self._known_words = frozenset(words)
         by_initial: dict[str, list[str]] = {}
         for word in sorted(words):
@@ -207,7 +159,7 @@ class LexicalIndex:
     @staticmethod
     def tokenize(text: str) -> list[str]:
         """Stemmed content words of ``text``."""
-        return [stem(w) for w in _WORD.findall(text.lower()) if w not in _STOPWORDS]
+        return [stem(w) for w in text_words(text) if w not in _STOPWORDS]
 
     def correct(self, word: str) -> str:
         """The known word one typo away from ``word`` (or ``word`` itself if known or no single match)."""
@@ -221,7 +173,7 @@ class LexicalIndex:
     def query_text(self, query: str) -> str:
         """The query without "SOC 2" filler, with typos corrected and jargon expansions appended
         (used for both rankings)."""
-        words = _WORD.findall(strip_filler(query).lower())
+        words = text_words(strip_filler(query))
         corrected = " ".join(self.correct(w) for w in words)
         expansion = self._synonyms.expand(corrected)
         return f"{corrected} {expansion}".strip()

@@ -8,6 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from knowledge.ids import CRITERION_ID, POINT_ID
+
 Category = Literal["security", "availability", "processing_integrity", "confidentiality", "privacy"]
 CATEGORIES: tuple[Category, ...] = (
     "security",
@@ -24,8 +26,6 @@ CATEGORY_TITLES: dict[str, str] = {
     "privacy": "Privacy",
 }
 
-CRITERION_ID = re.compile(r"^(CC[1-9]|A1|PI1|C1|P[1-8])\.\d{1,2}$")
-POINT_ID = re.compile(r"^(CC[1-9]|A1|PI1|C1|P[1-8])\.\d{1,2}\.\d{1,2}$")
 ISO_CONTROL_ID = re.compile(r"^A\.[5-8]\.\d{1,2}$")
 
 

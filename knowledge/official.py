@@ -16,7 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from knowledge.models import CRITERION_ID, POINT_ID
+from knowledge.ids import CRITERION_ID, POINT_ID
 
 OFFICIAL_FILE_NAME = "official_criteria.json"
 

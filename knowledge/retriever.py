@@ -123,6 +123,8 @@ class Retriever:
         self._chroma_url = chroma_url
         self._basics_index: BasicsIndex | None = None
         self._basics_lock = threading.Lock()
+        # Why the index is not served from data_dir as usual (a read-only folder), else None.
+        self.index_notice: str | None = None
 
     @classmethod
     def load(
@@ -144,17 +146,27 @@ class Retriever:
         embeddings = load_embeddings()
         model = model_fingerprint()
         fingerprint = documents_fingerprint(documents, model)
+        notices: list[str] = []
         if settings.chroma_url:
             store = open_remote_index(
                 settings.chroma_url, documents, fingerprint, embeddings, rebuild=rebuild, progress=progress
             )
         else:
             store = open_local_index(
-                directory, documents, fingerprint, embeddings, model=model, rebuild=rebuild, progress=progress
+                directory,
+                documents,
+                fingerprint,
+                embeddings,
+                model=model,
+                rebuild=rebuild,
+                progress=progress,
+                on_notice=notices.append,
             )
-        return cls(
+        retriever = cls(
             corpus, documents, store, embeddings, official, data_dir=directory, chroma_url=settings.chroma_url
         )
+        retriever.index_notice = notices[0] if notices else None
+        return retriever
 
     @property
     def corpus(self) -> Corpus:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from platformdirs import user_cache_dir
 from pydantic import Field, SecretStr
@@ -44,9 +45,35 @@ class Settings(BaseSettings):
     session_db_url: str | None = Field(
         default=None, description="SQLAlchemy URL of the session store; default SQLite in data_dir."
     )
+    session_backup_keep: int = Field(
+        default=5, ge=0, description="Rolling backups of the SQLite session store to keep; 0 turns them off."
+    )
+    session_backup_minutes: float = Field(
+        default=10.0, gt=0, description="Back the SQLite session store up at most this often (minutes)..."
+    )
+    session_backup_every_saves: int = Field(
+        default=100, ge=1, description="...or after this many saves, whichever comes first."
+    )
+    auth: Literal["none", "oidc", "header"] = Field(
+        default="none", description="Login: none, oidc (st.login, see .streamlit/secrets.toml) or header."
+    )
+    trusted_user_header: str = Field(
+        default="X-Forwarded-Email", description="With auth=header: the header the authenticating proxy sets."
+    )
     chroma_url: str | None = Field(default=None, description="URL of a Chroma server; default embedded.")
     max_answer_chars: int = 4000
     max_upload_bytes: int = 2_000_000
+    # import-criteria reads a file the user owns, but a hostile one must end in a refusal, not a hang
+    # (CISO Assistant's SOC 2 library is ~0.3 MB; the AICPA TSC PDF a few MB, ~70 pages, ~0.3 M characters).
+    max_criteria_yaml_bytes: int = Field(default=5_000_000, gt=0, description="Largest criteria YAML read.")
+    max_criteria_pdf_bytes: int = Field(default=50_000_000, gt=0, description="Largest criteria PDF read.")
+    max_criteria_pdf_pages: int = Field(default=500, gt=0, description="Most pages read from a criteria PDF.")
+    max_criteria_text_chars: int = Field(
+        default=2_000_000, gt=0, description="Most text characters taken from a criteria PDF."
+    )
+    max_criteria_seconds: float = Field(
+        default=60.0, gt=0, description="Time budget for reading a criteria PDF's text."
+    )
     prompts_dir: Path | None = Field(
         default=None, description="A folder to read prompts and texts from instead of the packaged prompts/."
     )
@@ -54,6 +81,9 @@ class Settings(BaseSettings):
         default=None, description="Font file for Chinese, Japanese and Korean text in the PDF report."
     )
     emoji_font: Path | None = Field(default=None, description="Font file for emoji in the PDF report.")
+    timing_log: Path | None = Field(
+        default=None, description="Append each app script run's duration to this file (bench/turns.py)."
+    )
 
 
 def load_settings(**overrides: object) -> Settings:

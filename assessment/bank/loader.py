@@ -88,6 +88,9 @@ class ScoredQuestion(BaseModel):
     ask_if: Condition | None = None
     carve_out: Literal["physical", "infrastructure"] | None = None  # answered by the cloud provider
     priority: int = 50  # lower is asked earlier among equally informative questions
+    # The ID of a scored question this one takes for granted ("does your risk assessment consider
+    # fraud?" presupposes a risk assessment): a "no" there settles this one as "no" without asking.
+    presupposes: str | None = None
 
     @field_validator("criteria")
     @classmethod
@@ -119,6 +122,7 @@ class ScopingQuestion(BaseModel):
     help: str = ""
     options: tuple[ScopingOption, ...] = ()
     value_type: Literal["choice", "bool", "int", "date", "text"] = "choice"
+    optional: bool = False  # an empty answer (or "skip") leaves the field unset without a reminder
 
 
 @dataclass(frozen=True)
@@ -212,6 +216,7 @@ def load_bank(directory: Path = QUESTIONS_DIR, corpus: Corpus | None = None) -> 
                 problems.append(
                     f"{path.name}: field {question.id}.criteria: {criterion_id} is not in {question.category}"
                 )
+    problems.extend(_premise_problems(scored))
     for item in scoping:
         if item.id in seen:
             problems.append(f"scoping.yaml: field id: {item.id!r} already used in {seen[item.id]}")
@@ -225,6 +230,33 @@ def load_bank(directory: Path = QUESTIONS_DIR, corpus: Corpus | None = None) -> 
     if problems:
         raise BankError("\n".join(problems))
     return QuestionBank(tuple(scoping), tuple(q for _, q in scored))
+
+
+def _premise_problems(scored: list[tuple[Path, ScoredQuestion]]) -> list[str]:
+    """Each ``presupposes`` names another scored question of the same category, without a cycle."""
+    by_id = {question.id: question for _, question in scored}
+    problems = []
+    for path, question in scored:
+        premise = by_id.get(question.presupposes or "")
+        if question.presupposes is None:
+            continue
+        if premise is None or premise.id == question.id:
+            name = question.presupposes
+            problems.append(
+                f"{path.name}: field {question.id}.presupposes: {name!r} is not another scored question"
+            )
+        elif premise.category != question.category:
+            problems.append(
+                f"{path.name}: field {question.id}.presupposes: {premise.id} is not in {question.category}"
+            )
+        seen = {question.id}
+        while premise is not None and premise.presupposes is not None:
+            if premise.id in seen:
+                problems.append(f"{path.name}: field {question.id}.presupposes: the premises form a cycle")
+                break
+            seen.add(premise.id)
+            premise = by_id.get(premise.presupposes)
+    return problems
 
 
 @lru_cache(maxsize=1)

@@ -37,29 +37,17 @@ def _print_summary(summary: EvidenceSummary) -> None:
         print(f"manual only (asked as usual): {', '.join(manual)}")
 
 
-def _load_session(path: Path) -> dict[str, Any]:
-    """The saved session dict; ``ValueError`` with a clear message when it is missing or not JSON."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ValueError(f"{path}: no such session file") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValueError(f"{path}: not a session file ({exc})") from None
-    if not isinstance(data, dict):
-        raise ValueError(f"{path}: a session file holds a JSON object, found {type(data).__name__}")
-    return data
-
-
 def run(args: argparse.Namespace) -> int:
     """Import the scan; exit 2 with a clear message on a bad scan or session file."""
     try:
         if args.session is None:
             _print_summary(read_scan(Path(args.file)))
             return 0
-        from assessment.interview.engine import Interview
+        from assessment.interview.session_file import load_session
 
         session = Path(args.session)
-        interview = Interview.from_dict(_load_session(session))
+        # The one session loader: size, encoding, nesting depth and shape checked, messages from prompts/.
+        interview = load_session(session)
         interview.import_evidence(Path(args.file))
         session.write_text(json.dumps(interview.to_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
     except (EvidenceError, ValueError) as exc:

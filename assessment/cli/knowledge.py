@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,8 @@ def _run_index(args: argparse.Namespace) -> int:
     from knowledge.retriever import Retriever
 
     retriever = Retriever.load(_data_dir(args), rebuild=args.rebuild)
+    if retriever.index_notice:  # a read-only index folder: served from a private copy
+        print(retriever.index_notice, file=sys.stderr)
     official = text("index_with_official") if retriever.has_official else ""
     print(
         text(

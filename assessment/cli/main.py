@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "assessment.cli.report",  # report
     "assessment.cli.evidence",  # import-evidence
     "assessment.cli.review",  # review
+    "assessment.cli.sessions",  # sessions backups, restore-backup, set-owner
 )
 
 

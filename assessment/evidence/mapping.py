@@ -15,11 +15,10 @@ from importlib import resources
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-PROVIDERS = ("aws", "azure", "gcp")
-_CRITERION = re.compile(
-    r"^(CC1\.[1-5]|CC2\.[1-3]|CC3\.[1-4]|CC4\.[12]|CC5\.[1-3]|CC6\.[1-8]|CC7\.[1-5]|CC8\.1|CC9\.[12]"
-    r"|A1\.[1-3]|PI1\.[1-5]|C1\.[12]|P1\.1|P2\.1|P3\.[12]|P4\.[1-3]|P5\.[12]|P6\.[1-7]|P7\.1|P8\.1)$"
-)  # the 61 official criterion IDs
+from assessment.clouds import CLOUD_KEYS
+from knowledge.ids import is_official
+
+PROVIDERS = CLOUD_KEYS  # one mapping file each: prowler_soc2_<provider>.json
 _REQUIREMENT = re.compile(r"^(cc|a|pi|c|p)_?(\d)_(\d)$")
 
 
@@ -33,7 +32,7 @@ class _Requirement(BaseModel):
     @field_validator("criterion")
     @classmethod
     def _known(cls, value: str) -> str:
-        if not _CRITERION.match(value):
+        if not is_official(value):
             raise ValueError(f"{value!r} is not a SOC 2 criterion ID")
         return value
 
@@ -94,9 +93,9 @@ def criterion_of(requirement_id: str) -> str | None:
     match = _REQUIREMENT.match(rid)
     if match is None:
         upper = requirement_id.strip().upper()
-        return upper if _CRITERION.match(upper) else None
+        return upper if is_official(upper) else None
     candidate = f"{match.group(1).upper()}{match.group(2)}.{match.group(3)}"
-    return candidate if _CRITERION.match(candidate) else None
+    return candidate if is_official(candidate) else None
 
 
 def guess_provider(check_ids: set[str]) -> str | None:

@@ -12,12 +12,15 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from assessment.clouds import CLOUD_PROVIDERS
+
 ScanStatus = Literal["PASS", "FAIL", "MANUAL"]
 FileFormat = Literal["compliance_csv", "ocsf_json"]
 ProposedLabel = Literal["yes", "partial", "no"]
 EXAMPLES_KEPT = 3  # failing resources kept per check, as examples for the report
 
-PROVIDER_TITLES = {"aws": "AWS", "azure": "Azure", "gcp": "GCP", "kubernetes": "Kubernetes", "m365": "M365"}
+# Prowler's providers as its own output names them: the clouds, then the rest it scans.
+PROVIDER_TITLES = {p.key: p.short for p in CLOUD_PROVIDERS} | {"kubernetes": "Kubernetes", "m365": "M365"}
 
 
 def provider_title(provider: str) -> str:

@@ -21,6 +21,7 @@ from assessment.evidence.models import (
     provider_title,
 )
 from assessment.models import Question
+from knowledge.text import letters_only
 
 STALE_AFTER_DAYS = 90
 _UNSAFE = re.compile(r"[^\w.:/@+=,\- ]")  # file content shown in chat Markdown: no markup characters
@@ -155,15 +156,11 @@ def prefill(question: Question, scans: Sequence[EvidenceSummary], today: str) ->
     return replace(question, display_text=text, options=options, proposed_label=label)
 
 
-def _normal(text: str) -> str:
-    return " ".join(re.sub(r"[^a-z ]", "", text.lower().replace("'", "").replace("’", "")).split())
-
-
 def is_confirmation(text: str, question: Question) -> bool:
     """True when ``text`` accepts the question's proposed reading ("confirm", "yes, that's right")."""
     if question.proposed_label is None:
         return False
-    return _normal(text) in _CONFIRMATIONS | {_normal(say("option_confirm"))}
+    return letters_only(text) in _CONFIRMATIONS | {letters_only(say("option_confirm"))}
 
 
 def confirmed_message(label: str) -> str:

@@ -41,7 +41,10 @@ def read_scan(source: str | os.PathLike[str] | bytes, name: str | None = None) -
     text = decode(data, label)
     del data
     start = text.lstrip()[:1]
-    collector = read_ocsf(text, label) if start in ("[", "{") else read_compliance_csv(text, label)
+    try:
+        collector = read_ocsf(text, label) if start in ("[", "{") else read_compliance_csv(text, label)
+    except RecursionError:  # JSON nested past the interpreter's recursion limit (~1000 levels)
+        raise EvidenceError("too_deep", file=label) from None
     return collector.summary()
 
 

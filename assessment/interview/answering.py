@@ -12,19 +12,19 @@ from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from assessment.interview import asking, flow, intents
+from assessment.interview import asking, cloud_questions, flow, intents, scope_words
 from assessment.interview.flow import Context, Derived, Slot
 from assessment.interview.session import SessionState, new_event
 from assessment.models import Interpretation, Label, Question, Reply
 from assessment.scoping.carveout import carve_out_candidates, parse_carve_answer
 from assessment.scoping.profile import (
     category_names,
-    parse_scope_change,
     parse_scoping_answer,
     recommend_scope,
     scope_titles,
 )
 from assessment.templates import render_message
+from assessment.understanding.interrogative import ASKING_START as _ASKING_START
 from assessment.understanding.reader import interpret, needs_clarification
 
 if TYPE_CHECKING:
@@ -58,7 +58,8 @@ class AnswerHandlers:
         # trained on the bank's questions), with the clarification's quick replies as options.
         asked = asking.build_question(self._ctx, slot, d) if pending is not None else question
         understood = interpret(understood_text, question=asked, options=question.options)
-        if is_side_question(understood_text, understood):
+        asks_back = cloud_questions.is_cloud_question(understood_text)  # "we're on aws so n/a?": never n/a
+        if asks_back or is_side_question(understood_text, understood):
             return self._side(understood_text, question)
         # The optional LLM may propose a label when the offline reading is unsure; after a
         # clarifying question it reads both replies together. It never sees or sets a score.
@@ -96,6 +97,11 @@ class AnswerHandlers:
             notice = _join(notice, render_message("best_guess", label=label_text))
         elif understood.source != "quick_reply":
             message = f"{line} " + render_message("correct_hint")
+        settled = len(set(flow.derive(self._state, self._ctx).implied) - set(d.implied))
+        if settled:  # "never done a risk assessment": nothing to ask about the risk register
+            message += " " + render_message(
+                "implied_note_one" if settled == 1 else "implied_note_many", count=settled
+            )
         return self._after_answer(Reply(message, understood.label, "answer", notice, understood=line))
 
     def _start_clarification(
@@ -152,7 +158,7 @@ class AnswerHandlers:
         self, text: str, understood_text: str, question: Question, notice: str | None, d: Derived
     ) -> Reply:
         recommended = recommend_scope(d.profile)[0]
-        chosen = parse_scope_change(understood_text, recommended)
+        chosen = scope_words.read_scope_reply(understood_text, recommended)
         pending = self._state.pending
         if chosen is None:
             if is_side_question(understood_text, interpret(understood_text, question=question)):
@@ -214,16 +220,14 @@ class AnswerHandlers:
         }
         self._record(new_event("carve_out", "carve_out", value=value, source="carve_out", **fields))
         if decision.kinds:
-            after = flow.derive(self._state)
-            criteria = ", ".join(asking.carvable(self._ctx, after, tuple(decision.kinds)))
-            message = render_message("carve_confirmed", provider=flow.provider_of(after), criteria=criteria)
+            after = flow.derive(self._state, self._ctx)
+            carved = asking.carvable(self._ctx, after, tuple(decision.kinds))
+            name = "carve_confirmed_one" if len(carved) == 1 else "carve_confirmed"  # "CC6.4 is carved out"
+            message = render_message(name, provider=flow.provider_of(after), criteria=", ".join(carved))
             label = "yes"
         else:
             message, label = render_message("carve_declined"), "no"
         return self._after_answer(Reply(message, label, "answer", notice))  # type: ignore[arg-type]
-
-
-_ASKING_START = re.compile(r"^\W*(?:what|what'?s|how|who|why|explain|tell me|define|describe|meaning of)\b")
 
 
 def is_side_question(text: str, understood: Interpretation) -> bool:
@@ -233,6 +237,8 @@ def is_side_question(text: str, understood: Interpretation) -> bool:
     answers often open with "should be yes", "is in place" or "when someone leaves, ...".
     """
     if understood.asks:  # the trained reader read a question back to us
+        return True
+    if understood.label == "not_applicable" and "?" in text:  # "we're on aws so n/a?" asks, never records
         return True
     if not intents.is_side_question(text, understood):
         return False

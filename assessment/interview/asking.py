@@ -80,9 +80,10 @@ def _carve_question(ctx: Context, d: Derived) -> Question:
         options = tuple(render_message(f"option_carve_{n}") for n in ("cloud_remote", "cloud_office", "own"))
     else:
         provider = flow.provider_of(d)
-        criteria = ", ".join(carvable(ctx, d, candidates))
+        carved = carvable(ctx, d, candidates)
         name = "carve_out_confirm_remote" if "physical" in candidates else "carve_out_confirm_office"
-        text = render_message(name, provider=provider, criteria=criteria)
+        name += "_one" if len(carved) == 1 else ""  # "carve this criterion out" for CC6.4 alone
+        text = render_message(name, provider=provider, criteria=", ".join(carved))
         options = (render_message("option_carve_yes"), render_message("option_carve_no"))
     return Question(
         "carve_out",

@@ -6,7 +6,6 @@ retriever are immutable and may be shared, so many interviews can run at once in
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 from collections.abc import Iterable
@@ -15,26 +14,24 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from assessment.bank.loader import QuestionBank, default_bank
-from assessment.evidence import EvidenceSummary, read_scan
+from assessment.evidence import EvidenceSummary
 from assessment.evidence import prefill as evidence_prefill
 from assessment.evidence.attach import attach_evidence
-from assessment.interview import asking, flow, intents, session_questions
+from assessment.interview import asking, flow, intents, records, revisit, scope_words, session_questions
 from assessment.interview.answering import AnswerHandlers, is_clear_side_question, is_side_question
-from assessment.interview.flow import Context, Derived, Progress, Slot
-from assessment.interview.revising import RevisionHandlers
-from assessment.interview.session import SessionState, load_state, new_event, set_assignment
+from assessment.interview.commands import CommandHandlers
+from assessment.interview.evidence_turns import EvidenceHandlers
+from assessment.interview.flow import Context, Derived, Slot
+from assessment.interview.revising import RevisionHandlers, revision_records
+from assessment.interview.session import SessionState, check_references, load_state, set_assignment
 from assessment.models import Question, Reply, Report
 from assessment.scoping.carveout import build_subservices
-from assessment.scoping.profile import (
-    recommend_scope,
-    scope_titles,
-    validate_scope,
-)
-from assessment.scoring import build_report, primary_criterion, with_assignments
+from assessment.scoping.profile import validate_scope
+from assessment.scoping.user_controls import user_entity_controls
+from assessment.scoring import build_report, with_assignments
 from assessment.templates import render_message
 from assessment.understanding.reader import interpret
 from knowledge.corpus import Corpus, default_corpus
-from knowledge.models import CATEGORY_TITLES
 from knowledge.settings import load_settings
 
 if TYPE_CHECKING:
@@ -44,7 +41,7 @@ if TYPE_CHECKING:
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-class Interview(AnswerHandlers, RevisionHandlers):
+class Interview(AnswerHandlers, RevisionHandlers, CommandHandlers, EvidenceHandlers):
     """A guided SOC 2 readiness interview (see DESIGN.md for the public contract)."""
 
     def __init__(
@@ -104,28 +101,8 @@ class Interview(AnswerHandlers, RevisionHandlers):
         state = load_state(data)
         interview = cls.__new__(cls)
         interview._setup(state, retriever, llm, bank, corpus)
-        interview._check_references()
+        check_references(interview._state, interview._ctx.bank)
         return interview
-
-    def _check_references(self) -> None:
-        bank = self._ctx.bank
-        scoping_ids = {q.id for q in bank.scoping}
-        entries = list(enumerate(self._state.events))
-        if self._state.pending is not None:
-            entries.append((len(entries), self._state.pending))
-        for index, event in entries:
-            qid, kind = event["qid"], event["kind"]
-            known = {
-                "scoping": qid in scoping_ids,
-                "scope_confirm": qid == "scope_confirm",
-                "carve_out": qid == "carve_out",
-                "scored": any(q.id == qid for q in bank.scored),
-                "followup": any(f.id == qid for q in bank.scored for f in q.followups),
-            }[kind]
-            if not known:
-                raise ValueError(f"malformed session: events[{index}]: unknown {kind} question {qid!r}")
-            if kind in ("scored", "followup") and not event.get("skipped") and event.get("label") is None:
-                raise ValueError(f"malformed session: events[{index}]: field label is missing for {qid!r}")
 
     # --- read-only views ---------------------------------------------------------------------
 
@@ -138,19 +115,19 @@ class Interview(AnswerHandlers, RevisionHandlers):
     def scope(self) -> tuple[str, ...] | None:
         """Categories in scope, or None while scoping is still running."""
         with self._lock:
-            return flow.derive(self._state).scope
+            return flow.derive(self._state, self._ctx).scope
 
     @property
     def report_type(self) -> str:
         """``type1`` or ``type2`` (from the caller, else the scoping answer, else type1)."""
         with self._lock:
-            return flow.derive(self._state).report_type
+            return flow.derive(self._state, self._ctx).report_type
 
     @property
     def profile(self) -> dict[str, Any]:
         """The company profile gathered by scoping."""
         with self._lock:
-            return dict(flow.derive(self._state).profile)
+            return dict(flow.derive(self._state, self._ctx).profile)
 
     @property
     def transcript(self) -> tuple[tuple[str, str], ...]:
@@ -195,16 +172,21 @@ class Interview(AnswerHandlers, RevisionHandlers):
         return replace(question, display_text=phrased) if phrased else question
 
     def _current(self, d: Derived | None = None) -> tuple[Slot | None, Question | None]:
-        d = d or flow.derive(self._state)
+        d = d or flow.derive(self._state, self._ctx)
         pending = self._state.pending
         if pending is not None:
             held = Slot(pending["kind"], pending["qid"])
             readings = tuple(pending.get("alternatives") or ())
             return held, asking.clarify_question(asking.build_question(self._ctx, held, d), readings)
         slot = flow.select(self._state, self._ctx, d)
+        if slot is not None and slot.kind == "revisit":  # before the end: the open questions, once
+            relevant = flow.relevance(d, self._ctx)
+            return slot, revisit.offer_question(revisit.open_items(self._state.events, d.implied, relevant))
         question = asking.build_question(self._ctx, slot, d) if slot else None
         if question is not None and self._scans:  # a scored question a scan informs: pre-filled
             question = evidence_prefill.prefill(question, self._scans, self._state.updated_on)
+        if question is not None:  # a skipped or "not sure" question walked again says so
+            question = revisit.shown_again(self._state.events, question)
         return slot, question
 
     def answer(self, text: str) -> Reply:
@@ -222,11 +204,13 @@ class Interview(AnswerHandlers, RevisionHandlers):
 
     def _handle(self, text: str) -> Reply:
         if not text.strip():
+            if self._optional_open():  # an optional question (the company's name): nothing typed skips it
+                return self.skip()
             return Reply(render_message("empty_answer"), kind="error")
         command = intents.detect_command(text)
         if command is not None:
             return self._command(command)
-        d = flow.derive(self._state)
+        d = flow.derive(self._state, self._ctx)
         slot, question = self._current(d)
         if slot is None or question is None:
             if is_side_question(text, interpret(text)):
@@ -242,8 +226,14 @@ class Interview(AnswerHandlers, RevisionHandlers):
         if len(text) > self._max_chars:
             understood_text = text[: self._max_chars]
             notice = render_message("answer_truncated", limit=self._max_chars)
-        if slot.kind in ("scoping", "scope_confirm", "carve_out") and is_clear_side_question(understood_text):
+        if slot.kind == "scope_confirm" and scope_words.is_scope_question(understood_text):
+            return self._scope_side(understood_text, question, d)  # answered; the scope stays as it is
+        if slot.kind in ("scoping", "scope_confirm", "carve_out", "revisit") and is_clear_side_question(
+            understood_text
+        ):
             return self._side(understood_text, question)
+        if slot.kind == "revisit":
+            return self._answer_revisit(understood_text, question, d)
         if slot.kind in ("scope_confirm", "carve_out") and interpret(understood_text, question).asks:
             return self._side(understood_text, question)  # a question back, never a decision
         if slot.kind == "scoping":
@@ -259,161 +249,7 @@ class Interview(AnswerHandlers, RevisionHandlers):
             return replace(reply, message=f"{reply.message}\n\n{render_message('finished')}", kind="finished")
         return reply
 
-    # --- scan evidence -----------------------------------------------------------------------
-
-    def import_evidence(
-        self, source: str | os.PathLike[str] | bytes, name: str | None = None
-    ) -> EvidenceSummary:
-        """Import a Prowler compliance CSV or OCSF JSON (a path, or the file's bytes and its name).
-
-        Questions whose criterion the scan checked then show the evidence and a proposed reading the
-        founder confirms or changes. A new scan of the same provider and accounts replaces the earlier
-        one. A bad file raises ``EvidenceError`` (a ``ValueError`` with the message to show) and the
-        session is left exactly as it was.
-        """
-        summary = read_scan(source, name)  # outside the lock: a big file must not hold up the chat
-        with self._lock:
-            key = (summary.info.provider, summary.info.accounts)
-            kept = [s for s in self._scans if (s.info.provider, s.info.accounts) != key]
-            replaced = len(kept) < len(self._scans)
-            self._scans = (*kept, summary)
-            self._state.evidence = [s.to_dict() for s in self._scans]
-            self._state.presented = None  # the open question is shown again, with its evidence
-            d = flow.derive(self._state)
-            scope = flow.planning_scope(d)
-            prefilled = sum(
-                1
-                for q in self._ctx.ordered
-                if q.id not in d.settled
-                and flow.is_eligible(q, d, scope)
-                and evidence_prefill.proposed_label(
-                    evidence_prefill.evidence_for([summary], primary_criterion(q))
-                )
-            )
-            self._say("assistant", evidence_prefill.import_message(summary, replaced, prefilled))
-        return summary
-
-    def _confirm_reading(self, slot: Slot, question: Question, text: str) -> Reply:
-        label = question.proposed_label or "unknown"
-        self._record(
-            new_event(slot.qid, slot.kind, text=text, label=label, confidence=1.0, source="evidence")
-        )
-        return self._after_answer(Reply(evidence_prefill.confirmed_message(label), label, "answer"))
-
-    # --- commands ----------------------------------------------------------------------------
-
-    def _command(self, command: str) -> Reply:
-        if command == "skip":
-            return self.skip()
-        if command == "back":
-            return self.back()
-        if command == "why":
-            return self.why()
-        if command == "correct":
-            return self.correct()
-        if command == "restart":
-            return self.restart()
-        return self._progress_reply()
-
-    def skip(self) -> Reply:
-        """Skip the pending question (its criteria stay unknown); ``back`` undoes it."""
-        with self._lock:
-            slot, question = self._current()
-            if slot is None or question is None:
-                return Reply(render_message("nothing_to_skip"), kind="command")
-            self._state.pending = None
-            if slot.kind == "scope_confirm":
-                d = flow.derive(self._state)
-                chosen = recommend_scope(d.profile)[0]
-                self._record(
-                    new_event(
-                        "scope_confirm",
-                        "scope_confirm",
-                        text="",
-                        value=list(chosen),
-                        shown=scope_titles(chosen),
-                        source="skipped",
-                    )
-                )
-                return self._after_answer(
-                    Reply(render_message("scope_skipped", scope=scope_titles(chosen)), kind="command")
-                )
-            self._record(new_event(slot.qid, slot.kind, skipped=True, source="skipped"))
-            return self._after_answer(Reply(render_message("skipped"), kind="command"))
-
-    def back(self) -> Reply:
-        """Undo the last answer (or a half-finished clarification) and ask that question again."""
-        with self._lock:
-            if self._state.pending is not None:
-                self._state.pending = None
-                self._touch()
-                return Reply(render_message("back_clarification"), kind="command")
-            if not self._state.events:
-                return Reply(render_message("back_at_start"), kind="command")
-            self._state.events.pop()
-            self._touch()
-            question = self._current()[1]
-            return Reply(
-                render_message("back_done", question=question.text if question else ""), kind="command"
-            )
-
-    def why(self) -> Reply:
-        """Why the pending question matters, plus a plain explanation of its jargon."""
-        with self._lock:
-            question = self._current()[1]
-            if question is None:
-                return Reply(render_message("why_finished"), kind="command")
-            message = render_message("why", why=" ".join(question.why.split()))
-            if question.help:
-                message += "\n" + render_message("why_help", help=" ".join(question.help.split()))
-            return Reply(message, kind="command")
-
-    def restart(self) -> Reply:
-        """Clear every answer and start again (the transcript keeps what was typed)."""
-        with self._lock:
-            self._state.events.clear()
-            self._state.pending = None
-            self._state.presented = None
-            self._touch()
-            return Reply(render_message("restarted"), kind="command")
-
-    def progress(self) -> Progress:
-        """Per in-scope category answered/total and running score, plus overall progress."""
-        with self._lock:
-            d = flow.derive(self._state)
-            report = self._report()
-            categories = {}
-            for category in flow.planning_scope(d):
-                answered, skipped, total = flow.category_counts(d, self._ctx, category)
-                categories[category] = flow.CategoryProgress(
-                    answered, skipped, total, report.category_scores.get(category, 0.0)
-                )
-            left = flow.remaining_mandatory(d, self._state, self._ctx)
-            done = self._current(d)[1] is None
-            percent = 100 if done else min(99, round(100 * d.asked / max(1, d.asked + left)))
-            return Progress(categories, d.asked, 0 if done else left, percent, report.overall, done)
-
-    def _progress_reply(self) -> Reply:
-        progress = self.progress()
-        lines = [
-            render_message(
-                "progress_line",
-                title=CATEGORY_TITLES[c],
-                answered=p.answered,
-                total=p.total,
-                score=f"{p.score:.0f}",
-            )
-            for c, p in progress.categories.items()
-        ]
-        message = render_message(
-            "progress",
-            asked=progress.questions_asked,
-            left=progress.questions_left,
-            percent=progress.percent,
-            lines="\n".join(lines),
-            overall=f"{progress.overall:.0f}",
-        )
-        return Reply(message, kind="progress")
+    # --- side questions ------------------------------------------------------------------------
 
     def _side(self, text: str, question: Question | None) -> Reply:
         retriever = self.retriever
@@ -422,14 +258,18 @@ class Interview(AnswerHandlers, RevisionHandlers):
         about_session = (
             session_questions.answer_session_question(ask, self._report(), self._ctx.corpus) if ask else None
         )
+        offline = None
         if about_session is None and self._llm is not None:
-            grounded, notice = self._llm.side_question(text, retriever, self._ctx.corpus)
+            offline = intents.answer_side_question(text, retriever, self._ctx.corpus)
+            # A SOC 2 basics question keeps the reviewed basics entry; the LLM answers from criteria.
+            if offline.entry_id is None:
+                grounded, notice = self._llm.side_question(text, retriever, self._ctx.corpus)
         if about_session is not None:
             message, citations = about_session.message, about_session.citations
         elif grounded is not None:
             message, citations = grounded.message, grounded.citations
         else:
-            answer = intents.answer_side_question(text, retriever, self._ctx.corpus)
+            answer = offline or intents.answer_side_question(text, retriever, self._ctx.corpus)
             message, citations = answer.message, answer.citations
         if question is not None:
             shown = self._shown(question).display_text
@@ -450,13 +290,14 @@ class Interview(AnswerHandlers, RevisionHandlers):
 
     def _report(self) -> Report:
         with self._lock:
-            d = flow.derive(self._state)
+            d = flow.derive(self._state, self._ctx)
             finished = self._current(d)[1] is None
             inp = flow.scoring_input(d, self._ctx)
-            texts = [
+            naming = {q.id for q in self._ctx.bank.scoping if q.field == "company_name"}
+            texts = [  # the company's own name is never read for vendors ("Linear Labs")
                 e["text"] + " " + (e.get("clarification") or "")
                 for e in self._state.events
-                if not e["skipped"]
+                if not e["skipped"] and e["qid"] not in naming
             ]
             in_scope = [c.id for c in self._ctx.corpus.criteria if c.category in inp.scope]
             report = build_report(
@@ -465,14 +306,26 @@ class Interview(AnswerHandlers, RevisionHandlers):
                 self._ctx.corpus,
                 session_name=self._state.session_name,
                 generated_on=self._state.updated_on,
-                answers=flow.appendix(self._state, self._ctx),
+                answers=records.appendix(self._state.events, d.implied, self._ctx.bank, self._ctx.corpus),
                 subservices=build_subservices(inp.carved, texts, in_scope),
                 profile=d.profile,
                 questions_asked=d.asked,
                 finished=finished,
             )
-            report = replace(report, gaps=with_assignments(report.gaps, self._state.assignments))
+            report = replace(
+                report,
+                gaps=with_assignments(report.gaps, self._state.assignments),
+                user_entity_controls=user_entity_controls(d.profile, texts, inp.scope),
+                revisions=revision_records(self._state.revisions, self._ctx.bank),
+            )
             return attach_evidence(report, self._scans)
+
+    def _optional_open(self) -> bool:
+        """True when the open question is an optional scoping question (no clarification pending)."""
+        slot = self._current()[0]
+        if slot is None or slot.kind != "scoping" or self._state.pending is not None:
+            return False
+        return asking.scoping_question(self._ctx, slot.qid).optional
 
     def assign(self, criterion_id: str, owner: str | None = None, due: str | date | None = None) -> None:
         """Set the owner (name or role) and due date (ISO date) of a gap; empty values clear them.
@@ -490,7 +343,7 @@ class Interview(AnswerHandlers, RevisionHandlers):
 
     def _question_for(self, qid: str, kind: str) -> Question | None:
         try:
-            return asking.build_question(self._ctx, Slot(kind, qid), flow.derive(self._state))  # type: ignore[arg-type]
+            return asking.build_question(self._ctx, Slot(kind, qid), flow.derive(self._state, self._ctx))  # type: ignore[arg-type]
         except (KeyError, LookupError, ValueError):
             return None
 

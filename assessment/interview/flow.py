@@ -9,12 +9,16 @@ and criterion order, each followed by its relevant follow-ups while the question
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from assessment.bank.loader import Condition, QuestionBank, ScoredQuestion
+from assessment.interview import revisit
+from assessment.interview.implied import implied_answers
+from assessment.interview.records import answer_record
 from assessment.interview.session import SessionState
-from assessment.models import AnswerRecord, QuestionKind
+from assessment.models import QuestionKind
 from assessment.scoping.carveout import carve_out_candidates, provider_name
 from assessment.scoping.profile import hosting_kind, recommend_scope
 from assessment.scoring import ScoringInput, primary_criterion
@@ -48,19 +52,24 @@ class Derived:
     carve: dict[str, Any] | None = None  # {"kinds": [...], "provider": str | None}
     asked: int = 0
     report_type: str = "type1"
+    implied: dict[str, dict[str, Any]] = field(default_factory=dict)  # qid -> answer settled by a denial
 
 
-def derive(state: SessionState) -> Derived:
-    """Replay the event log into the current profile, scope, answers and carve-out decision."""
+def derive(state: SessionState, ctx: Context) -> Derived:
+    """Replay the event log into the current profile, scope, answers and carve-out decision.
+
+    Answers settled by implication (a "no" to the question they presuppose) join ``answers`` and
+    ``settled``; ``implied`` lists them.
+    """
     d = Derived()
     if state.given_scope is not None:
         d.scope = tuple(c for c in CATEGORIES if c in state.given_scope)
     for event in state.events:
         d.settled.add(event["qid"])
         d.asked += 1 + (event.get("clarification") is not None)
-        if event["skipped"]:
-            continue
         kind = event["kind"]
+        if event["skipped"] or kind == "revisit":
+            continue
         if kind == "scoping":
             field_name = str(event["value"]["field"])
             d.profile[field_name] = event["value"]["value"]
@@ -78,6 +87,10 @@ def derive(state: SessionState) -> Derived:
     d.report_type = state.report_type or str(d.profile.get("report_type") or "type1")
     if d.report_type not in ("type1", "type2"):
         d.report_type = "type1"
+    scope = planning_scope(d)
+    d.implied = implied_answers(d.answers, ctx.bank, d.report_type, lambda q: is_eligible(q, d, scope))
+    d.answers.update(d.implied)
+    d.settled.update(d.implied)
     return d
 
 
@@ -181,7 +194,26 @@ def remaining_mandatory(
         count += sum(1 for q in ctx.bank.scoping if q.id not in d.settled and not _preset(q.field, state)) + 1
     if "carve_out" not in d.settled and needs_carve_question(d, ctx.bank, scope):
         count += 1
-    return count + sum(1 for q in ctx.ordered if q.id not in d.settled and is_eligible(q, d, scope))
+    count += sum(1 for q in ctx.ordered if q.id not in d.settled and is_eligible(q, d, scope))
+    if d.scope is not None:
+        count += revisit.remaining(state.events, d.implied, relevance(d, ctx))
+    return count
+
+
+def relevance(d: Derived, ctx: Context) -> Callable[[str, str], bool]:
+    """Whether a skipped or "not sure" question still matters (for the revisit before the end)."""
+    scope = planning_scope(d)
+
+    def relevant(kind: str, qid: str) -> bool:
+        if kind == "scored":
+            return is_eligible(ctx.bank.get(qid), d, scope)
+        parent, item = ctx.bank.followup(qid)
+        answer = d.answers.get(parent.id)
+        if answer is None or answer["label"] not in item.ask_when:
+            return False
+        return not (item.only_for_type2 and d.report_type != "type2")
+
+    return relevant
 
 
 def _preset(field_name: str, state: SessionState) -> bool:
@@ -231,7 +263,7 @@ def _next_followup(d: Derived, state: SessionState, ctx: Context) -> Slot | None
 
 def select(state: SessionState, ctx: Context, d: Derived | None = None) -> Slot | None:
     """The next question to ask, or None when the interview is finished (the stop rule)."""
-    d = d or derive(state)
+    d = d or derive(state, ctx)
     if d.scope is None:
         for scoping in ctx.bank.scoping:
             if scoping.id not in d.settled and not _preset(scoping.field, state):
@@ -245,7 +277,8 @@ def select(state: SessionState, ctx: Context, d: Derived | None = None) -> Slot 
     for question in ctx.ordered:
         if question.id not in d.settled and is_eligible(question, d, d.scope):
             return Slot("scored", question.id)
-    return None
+    item = revisit.next_item(state.events, d.implied, relevance(d, ctx))
+    return Slot(item[0], item[1]) if item else None  # type: ignore[arg-type]
 
 
 def scoring_input(d: Derived, ctx: Context) -> ScoringInput:
@@ -261,102 +294,5 @@ def scoring_input(d: Derived, ctx: Context) -> ScoringInput:
             carved[primary_criterion(question)] = provider
         elif not condition_holds(question.ask_if, d.profile):
             inapplicable.add(question.id)
-    answers = {qid: answer_record(event, ctx.bank) for qid, event in d.answers.items()}
+    answers = {qid: answer_record(event, ctx.bank, ctx.corpus) for qid, event in d.answers.items()}
     return ScoringInput(scope, d.report_type, answers, carved, frozenset(inapplicable))  # type: ignore[arg-type]
-
-
-def question_text(qid: str, kind: str, bank: QuestionBank) -> tuple[str, tuple[str, ...]]:
-    """Text and criteria of a scored question or follow-up, for records and the appendix."""
-    if kind == "followup":
-        parent, item = bank.followup(qid)
-        return item.text, tuple(parent.criteria)
-    question = bank.get(qid)
-    return question.text, tuple(question.criteria)
-
-
-def answer_record(event: dict[str, Any], bank: QuestionBank) -> AnswerRecord:
-    """The appendix form of an answered scored question or follow-up (the answer kept whole)."""
-    text, criteria = question_text(event["qid"], event["kind"], bank)
-    answer = event["text"]
-    if event.get("clarification") is not None:
-        answer = render_message("appendix_clarified", answer=answer, clarification=event["clarification"])
-    return AnswerRecord(
-        event["qid"],
-        text,
-        answer,
-        event["label"] or "unknown",
-        event["confidence"],
-        event["source"],
-        criteria,
-    )
-
-
-@dataclass(frozen=True)
-class CategoryProgress:
-    """Progress of one in-scope category: questions answered of its total, and its running score."""
-
-    answered: int
-    skipped: int
-    total: int
-    score: float
-
-
-@dataclass(frozen=True)
-class Progress:
-    """How far the interview is: per-category progress, questions asked, and an overall percentage."""
-
-    categories: dict[str, CategoryProgress]
-    questions_asked: int
-    questions_left: int
-    percent: int
-    overall: float
-    finished: bool
-
-
-def category_counts(d: Derived, ctx: Context, category: str) -> tuple[int, int, int]:
-    """(answered, skipped, total) eligible scored questions of a category."""
-    scope = planning_scope(d)
-    eligible = [q for q in ctx.bank.scored if q.category == category and is_eligible(q, d, scope)]
-    answered = sum(1 for q in eligible if q.id in d.answers)
-    skipped = sum(1 for q in eligible if q.id in d.settled and q.id not in d.answers)
-    return answered, skipped, len(eligible)
-
-
-def appendix(state: SessionState, ctx: Context) -> tuple[AnswerRecord, ...]:
-    """Every settled question in the order asked, with the answer kept whole and how it was read."""
-    records = []
-    scoping = {q.id: q for q in ctx.bank.scoping}
-    skipped_text = render_message("appendix_skipped")
-    for event in state.events:
-        kind, qid = event["kind"], event["qid"]
-        answer = event["text"]
-        if event.get("clarification") is not None:
-            answer = render_message("appendix_clarified", answer=answer, clarification=event["clarification"])
-        if kind in ("scored", "followup"):
-            if event["skipped"]:
-                text, criteria = question_text(qid, kind, ctx.bank)
-                records.append(AnswerRecord(qid, text, skipped_text, "skipped", 0.0, "skipped", criteria))
-            else:
-                records.append(answer_record(event, ctx.bank))
-            continue
-        if kind == "scoping":
-            text = scoping[qid].text if qid in scoping else qid
-        else:
-            text = render_message(f"appendix_{kind}_question")
-        if kind == "carve_out" and not event["skipped"]:
-            shown = render_message(
-                "appendix_carved" if event["value"].get("kinds") else "appendix_not_carved"
-            )
-        else:
-            shown = event["shown"] or ("skipped" if event["skipped"] else "")
-        records.append(
-            AnswerRecord(
-                qid,
-                text,
-                skipped_text if event["skipped"] else answer,
-                shown,
-                event["confidence"],
-                event["source"] or kind,
-            )
-        )
-    return tuple(records)

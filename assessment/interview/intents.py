@@ -15,16 +15,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal, Protocol
 
+from assessment.interview import cloud_questions
 from assessment.interview.faq import cited_criteria, lexical_basics, search_basics
 from assessment.models import Interpretation
 from assessment.templates import render_message
 from assessment.understanding.interrogative import INTERROGATIVE
 from knowledge.basics_kb import BasicHit
 from knowledge.corpus import Corpus
+from knowledge.ids import CRITERION_MENTION
 from knowledge.routing import route
+from knowledge.text import lower_line
 
 Command = Literal["skip", "back", "why", "progress", "restart", "correct"]
-CRITERION_MENTION = re.compile(r"\b(CC[1-9]|A1|PI1|C1|P[1-8])\.\d{1,2}(?:\.\d{1,2})?\b", re.IGNORECASE)
 _COMMANDS: tuple[tuple[Command, re.Pattern[str]], ...] = (
     (
         "skip",
@@ -120,7 +122,7 @@ class SideAnswer:
 
 
 def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip().lower().rstrip(".!").strip()
+    return lower_line(text).rstrip(".!").strip()
 
 
 def detect_command(text: str) -> Command | None:
@@ -232,6 +234,10 @@ def answer_side_question(text: str, retriever: SearchesCriteria | None, corpus: 
     named = _named_criteria(text, corpus)
     if named:
         return _criteria_answer(named)
+    if cloud_questions.is_cloud_question(text) and (shared := cloud_questions.cloud_hit()) is not None:
+        answer = _basics_answer(shared, corpus)  # "we're on aws so n/a?": what stays yours, never n/a
+        message = f"{answer.message}\n\n{cloud_questions.still_yours(text)}"
+        return SideAnswer(message, answer.citations, answer.template, answer.entry_id)
     try:
         searcher = retriever or default_retriever()
         basics = search_basics(text, searcher)

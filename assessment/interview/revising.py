@@ -6,18 +6,19 @@ scores, gaps, the report — follows) and appends a record to the session's audi
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from assessment.interview import flow
+from assessment.bank.loader import QuestionBank
+from assessment.interview import flow, records
 from assessment.interview.answering import understood_line
 from assessment.interview.flow import Context
+from assessment.interview.records import REVISABLE_KINDS
 from assessment.interview.session import SessionState, new_event
-from assessment.models import LABELS, AnswerRecord, Interpretation, Question, Reply
+from assessment.models import LABELS, AnswerRecord, Interpretation, Question, Reply, RevisionRecord
 from assessment.templates import render_message
 from assessment.understanding.reader import interpret, needs_clarification
-
-REVISABLE_KINDS = ("scored", "followup")
 
 
 class RevisionHandlers:
@@ -36,7 +37,8 @@ class RevisionHandlers:
     def answers(self) -> list[AnswerRecord]:
         """Every settled question, in the order asked: the answer, its reading and its criteria."""
         with self._lock:
-            return list(flow.appendix(self._state, self._ctx))
+            d = flow.derive(self._state, self._ctx)
+            return list(records.appendix(self._state.events, d.implied, self._ctx.bank, self._ctx.corpus))
 
     def revise(self, question_id: str, text: str, *, by: str = "") -> Reply:
         """Change the answer to an earlier question (also after the end), read by the same reader.
@@ -46,9 +48,12 @@ class RevisionHandlers:
         """
         with self._lock:
             index = self._event_index(question_id)
-            if index is None:
-                return _unknown(question_id)
-            event = self._state.events[index]
+            implied = None
+            if index is None:  # an answer settled by implication can be changed like any other
+                implied = flow.derive(self._state, self._ctx).implied.get(question_id)
+                if implied is None:
+                    return _unknown(question_id)
+            event = self._state.events[index] if index is not None else dict(implied or {})
             question = self._question_for(question_id, event["kind"])
             if question is None:
                 return _unknown(question_id)
@@ -57,6 +62,10 @@ class RevisionHandlers:
             if not text or needs_clarification(understood):
                 options = ", ".join(render_message(f"label_{label}") for label in LABELS)
                 return Reply(render_message("revise_unclear", options=options), None, "clarify")
+            if index is None:  # it becomes an answer of its own, after the one it was implied by
+                event.pop("implied_by", None)
+                self._state.events.append(event)
+                index = len(self._state.events) - 1
             self._replace_event(index, event, text, understood, by)
             line = understood_line(understood, text)
             message = render_message("revise_done", understood=line)
@@ -117,13 +126,40 @@ class RevisionHandlers:
                 "correcting": True,
             }
             self._touch()
-            question = self._question_for(event["qid"], event["kind"])
             label = render_message(f"label_{recorded}")
-            return Reply(
-                render_message("correct_offer", label=label, question=question.text if question else ""),
-                kind="clarify",
-            )
+            # The clarifying question follows as the next one shown, so the reply does not repeat it.
+            return Reply(render_message("correct_offer", label=label), kind="clarify")
 
 
 def _unknown(question_id: str) -> Reply:
     return Reply(render_message("revise_unknown_question", question_id=question_id), kind="error")
+
+
+def revision_records(
+    revisions: Sequence[Mapping[str, Any]], bank: QuestionBank
+) -> tuple[RevisionRecord, ...]:
+    """The session's audit trail (who changed which answer, when, from what to what), oldest first."""
+    out = []
+    for item in revisions:
+        qid = str(item["qid"])
+        try:
+            text = records.question_text(qid, "scored", bank)[0]
+        except KeyError:
+            try:
+                text = records.question_text(qid, "followup", bank)[0]
+            except KeyError:
+                text = qid
+        old_label = item.get("old_label")
+        out.append(
+            RevisionRecord(
+                question_id=qid,
+                question_text=text,
+                changed_at=str(item["at"]),
+                changed_by=str(item.get("by") or ""),
+                old_answer=str(item.get("old_text") or ""),
+                old_label=str(old_label) if old_label is not None else "skipped",
+                new_answer=str(item.get("new_text") or ""),
+                new_label=str(item.get("new_label") or "unknown"),
+            )
+        )
+    return tuple(out)

@@ -1,4 +1,4 @@
-"""The saved form of an interview: schema, validation and migration of session dicts.
+"""The saved form of an interview: state, validation and migration of session dicts (models: session_schema).
 
 A session is an append-only log of answer events plus the chat transcript; the profile, scope,
 carve-out and scores are all re-derived from the log, so undo is "drop the last event" and a resumed
@@ -13,209 +13,20 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    StrictBool,
-    StrictInt,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
+from pydantic import ValidationError
 
-from assessment.evidence.models import StoredSummary
-from assessment.models import LABELS
-from knowledge.models import CATEGORIES
+from assessment.bank.loader import QuestionBank
+from assessment.interview.session_schema import REF, Assignment, Event, SessionModel, describe
 
 SESSION_KIND = "soc2-ready-session"
 SCHEMA_VERSION = 2  # 2: a long user turn may point at the event holding its text ("ref")
 MAX_JSON_DEPTH = 64  # a session is 5 levels deep; deeper input is refused before it is parsed
-_CRITERION = re.compile(r"^(CC[1-9]|A1|PI1|C1|P[1-8])\.[0-9]{1,2}$")
-MAX_OWNER_CHARS = 200  # an owner is a name or a role
 LONG_TEXT = 2_000  # user turns at least this long are stored once, in their event
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _JSON_STRING = re.compile(r'"[^"]*"')  # once escaped backslashes and quotes are dropped
 _BRACKET = re.compile(r"[\[\]{}]")
-_REF = re.compile(r"^(?:events\[(\d+)\]|pending)\.(text|clarification)$")
-EventKind = Literal["scoping", "scope_confirm", "carve_out", "scored", "followup"]
-
-
-def _check_label(value: str | None) -> str | None:
-    if value is not None and value not in LABELS:
-        raise ValueError(f"{value!r} is not one of {', '.join(LABELS)}")
-    return value
-
-
-class ScopingValue(BaseModel):
-    """What a scoping answer set: one profile field and its parsed value."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    field: str = Field(min_length=1)
-    value: StrictBool | StrictInt | str | None
-
-
-class CarveValue(BaseModel):
-    """The carve-out decision: carved kinds, the provider's name and facts learnt on the way."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    kinds: list[str]
-    provider: str | None = None
-    hosting: str | None = None
-    has_office: StrictBool | None = None
-
-
-def _check_value(kind: str, value: Any) -> None:
-    """The engine replays ``value`` by kind, so its shape is checked here, not discovered later."""
-    if kind == "scoping":
-        ScopingValue.model_validate(value)
-    elif kind == "carve_out":
-        CarveValue.model_validate(value)
-    elif kind == "scope_confirm":
-        if not isinstance(value, list) or not value:
-            raise ValueError("a confirmed scope must be a non-empty list of category names")
-        for name in value:
-            if name not in CATEGORIES:
-                raise ValueError(f"unknown category {name!r}")
-    elif value is not None:
-        raise ValueError(f"a {kind} answer has no value")
-
-
-class Event(BaseModel):
-    """One settled question: answered (with how it was understood) or skipped."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    qid: str = Field(min_length=1)
-    kind: EventKind
-    text: str = ""  # the answer, kept whole
-    clarification: str | None = None  # the reply to a clarifying question, kept whole
-    label: str | None = None  # scored and follow-up answers
-    # strict: a hand-edited "high" or "no" is refused rather than coerced into a score or a skip
-    confidence: float = Field(default=1.0, ge=0.0, le=1.0, strict=True)
-    source: str = ""
-    value: Any = None  # scoping value, confirmed scope list or carve-out decision
-    shown: str = ""  # how a scoping answer was understood, in words
-    skipped: bool = Field(default=False, strict=True)
-
-    @field_validator("label")
-    @classmethod
-    def _label(cls, value: str | None) -> str | None:
-        return _check_label(value)
-
-    @model_validator(mode="after")
-    def _value_fits_kind(self) -> Event:
-        if not self.skipped:
-            try:
-                _check_value(self.kind, self.value)
-            except ValidationError as exc:
-                raise ValueError(f"value of a {self.kind} answer: {_describe(exc)}") from None
-        return self
-
-
-class Pending(BaseModel):
-    """A first answer waiting for its one clarification."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    qid: str = Field(min_length=1)
-    kind: EventKind
-    text: str
-    label: str | None = None
-    confidence: float = Field(default=0.0, ge=0.0, le=1.0, strict=True)
-    source: str = ""
-    alternatives: list[str] = Field(default_factory=list)  # likeliest readings, offered as quick replies
-    correcting: bool = Field(default=False, strict=True)  # "that's not right" on an answer just recorded
-
-    @field_validator("label")
-    @classmethod
-    def _label(cls, value: str | None) -> str | None:
-        return _check_label(value)
-
-
-class Revision(BaseModel):
-    """One change to an earlier answer (the audit trail shown in the report's appendix)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    qid: str = Field(min_length=1)
-    at: str = Field(min_length=1)  # ISO 8601 timestamp, UTC
-    by: str = ""  # who changed it (the signed-in user, else empty: the founder)
-    old_text: str = ""
-    old_label: str | None = None
-    new_text: str = ""
-    new_label: str | None = None
-
-    @field_validator("old_label", "new_label")
-    @classmethod
-    def _label(cls, value: str | None) -> str | None:
-        return _check_label(value)
-
-
-class Assignment(BaseModel):
-    """Who closes a gap and by when, as the founder set it (``Interview.assign``)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    owner: str | None = Field(default=None, min_length=1, max_length=MAX_OWNER_CHARS)
-    due: date | None = None
-
-    @model_validator(mode="after")
-    def _not_empty(self) -> Assignment:
-        if self.owner is None and self.due is None:
-            raise ValueError("an assignment needs an owner or a due date")
-        return self
-
-
-class Turn(BaseModel):
-    """One line of the replayable chat."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    role: Literal["user", "assistant"]
-    text: str
-    ref: str | None = Field(default=None, pattern=_REF.pattern)  # "events[3].text": text kept there
-
-
-class SessionModel(BaseModel):
-    """The JSON form of an interview (``Interview.to_dict``)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    kind: Literal["soc2-ready-session"]
-    schema_version: int
-    session_name: str
-    created_on: date
-    updated_on: date
-    report_type: Literal["type1", "type2"] | None = None  # fixed by the caller, else from scoping
-    given_scope: list[str] | None = None
-    events: list[Event]
-    pending: Pending | None = None
-    presented: str | None = None  # key of the question last shown, so it enters the transcript once
-    transcript: list[Turn]
-    evidence: list[StoredSummary] = Field(default_factory=list)  # imported scans (assessment.evidence)
-    revisions: list[Revision] = Field(default_factory=list)  # changes to earlier answers, oldest first
-    assignments: dict[str, Assignment] = Field(default_factory=dict)  # criterion ID -> owner, due date
-
-    @field_validator("given_scope")
-    @classmethod
-    def _scope(cls, value: list[str] | None) -> list[str] | None:
-        for name in value or ():
-            if name not in CATEGORIES:
-                raise ValueError(f"unknown category {name!r}")
-        return value
-
-    @field_validator("assignments")
-    @classmethod
-    def _assigned_criteria(cls, value: dict[str, Assignment]) -> dict[str, Assignment]:
-        for key in value:
-            if not _CRITERION.match(key):
-                raise ValueError(f"{key!r} is not a criterion ID like CC6.1")
-        return value
 
 
 @dataclass
@@ -286,7 +97,7 @@ def _resolve_refs(
         if ref is None:
             out.append({"role": turn["role"], "text": turn["text"]})
             continue
-        match = _REF.match(ref)
+        match = REF.match(ref)
         assert match is not None  # the model checked the pattern
         name = match.group(2)
         if match.group(1) is None:
@@ -368,15 +179,6 @@ def migrate(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _describe(error: ValidationError) -> str:
-    parts = []
-    for item in error.errors()[:5]:
-        location = ".".join(str(p) for p in item["loc"]) or "(top level)"
-        parts.append(f"field {location}: {item['msg']}")
-    more = len(error.errors()) - 5
-    return "; ".join(parts) + (f" (and {more} more)" if more > 0 else "")
-
-
 def load_state(data: object) -> SessionState:
     """Validate a session dict (migrating older versions); ``ValueError`` says exactly what is wrong."""
     if not isinstance(data, dict):
@@ -400,7 +202,7 @@ def load_state(data: object) -> SessionState:
     try:
         model = SessionModel.model_validate(data)
     except ValidationError as exc:
-        raise ValueError(f"malformed session: {_describe(exc)}") from None
+        raise ValueError(f"malformed session: {describe(exc)}") from None
     dumped = model.model_dump(mode="json")
     return SessionState(
         session_name=model.session_name,
@@ -440,7 +242,7 @@ def set_assignment(state: SessionState, criterion_id: str, owner: str | None, du
     try:
         item = Assignment.model_validate({"owner": owner, "due": due})
     except ValidationError as exc:
-        raise ValueError(f"assignment of {criterion_id}: {_describe(exc)}") from None
+        raise ValueError(f"assignment of {criterion_id}: {describe(exc)}") from None
     state.assignments[criterion_id] = item.model_dump(mode="json")
 
 
@@ -448,3 +250,25 @@ def new_event(qid: str, kind: str, **fields: Any) -> dict[str, Any]:
     """A complete event dict with every field present (the JSON form is then stable)."""
     event = Event(qid=qid, kind=kind, **fields)  # type: ignore[arg-type]
     return event.model_dump(mode="json")
+
+
+def check_references(state: SessionState, bank: QuestionBank) -> None:
+    """Every event and the pending answer name a question the bank knows; ``ValueError`` otherwise."""
+    scoping_ids = {q.id for q in bank.scoping}
+    entries = list(enumerate(state.events))
+    if state.pending is not None:
+        entries.append((len(entries), state.pending))
+    for index, event in entries:
+        qid, kind = event["qid"], event["kind"]
+        known = {
+            "scoping": qid in scoping_ids,
+            "scope_confirm": qid == "scope_confirm",
+            "carve_out": qid == "carve_out",
+            "revisit": qid == "revisit",
+            "scored": any(q.id == qid for q in bank.scored),
+            "followup": any(f.id == qid for q in bank.scored for f in q.followups),
+        }[kind]
+        if not known:
+            raise ValueError(f"malformed session: events[{index}]: unknown {kind} question {qid!r}")
+        if kind in ("scored", "followup") and not event.get("skipped") and event.get("label") is None:
+            raise ValueError(f"malformed session: events[{index}]: field label is missing for {qid!r}")

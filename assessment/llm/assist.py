@@ -63,9 +63,29 @@ def notice(name: str, **values: object) -> str:
     return render_message(name, NOTICES_FILE, **values)
 
 
-class LLMAssist:
-    """A chat model wrapped with a timeout, strict reply checks and offline fallback.
+def is_timeout(exc: BaseException) -> bool:
+    """True when a provider call failed because its client's own timeout ran out.
 
+    The clients raise their own classes (``httpx.ReadTimeout``, ``openai.APITimeoutError``,
+    ``anthropic.APITimeoutError``, ...); they all carry "Timeout" in a class name, and a wrapper
+    keeps the original as its cause.
+    """
+    seen: BaseException | None = exc
+    for _ in range(3):
+        if seen is None:
+            return False
+        if isinstance(seen, TimeoutError) or any("Timeout" in c.__name__ for c in type(seen).__mro__):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+class LLMAssist:
+    """A chat model with strict reply checks and offline fallback.
+
+    The model's own client enforces the timeout: ``from_settings`` (through ``build_chat_model``)
+    gives every documented provider ``SOC2_READY_LLM_TIMEOUT_S`` and no retry, so a call ends
+    within ``timeout_s``; a model you build yourself keeps the timeout you gave its client.
     Safe to share between threads; ``last_notice`` is kept per thread. After ``max_failures``
     failed calls in a row (timeouts or errors) the assist stops calling the model.
     """
@@ -78,7 +98,7 @@ class LLMAssist:
         max_failures: int = MAX_FAILURES,
         name: str | None = None,
     ) -> None:
-        """Wrap ``model``; each call gives up after ``timeout_s`` seconds."""
+        """Wrap ``model``, whose client gives up after ``timeout_s`` seconds (the notice says so)."""
         if timeout_s <= 0:
             raise ValueError(f"timeout_s must be positive, got {timeout_s}")
         self.model = model
@@ -127,29 +147,15 @@ class LLMAssist:
         if not self.available:
             self._set_notice(notice("disabled"))
             return None
-        box: dict[str, Any] = {}
-        done = threading.Event()
-
-        def run() -> None:
-            try:
-                box["reply"] = self.model.invoke(messages)
-            except Exception as exc:  # any provider error means fall back
-                box["error"] = exc
-            finally:
-                done.set()
-
-        # A daemon thread, so a model that never answers cannot keep the process alive.
-        threading.Thread(target=run, name="soc2-ready-llm", daemon=True).start()
-        if not done.wait(self.timeout_s):
+        try:
+            reply = self.model.invoke(messages)
+        except Exception as exc:  # any provider error, its timeout included, means fall back
             self._record(False)
-            self._set_notice(notice("timeout", seconds=f"{self.timeout_s:g}"))
-            return None
-        if "reply" not in box:
-            self._record(False)
-            self._set_notice(notice("error"))
+            late = is_timeout(exc)
+            self._set_notice(notice("timeout", seconds=f"{self.timeout_s:g}") if late else notice("error"))
             return None
         self._record(True)
-        text = str(getattr(box["reply"], "text", "") or "").strip()
+        text = str(getattr(reply, "text", "") or "").strip()
         if not text:
             self._set_notice(notice("invalid"))
             return None
@@ -287,11 +293,11 @@ def as_assist(llm: BaseChatModel | LLMAssist | None, *, timeout_s: float | None 
 def describe_mode(source: Settings | str | BaseChatModel | LLMAssist | None) -> str:
     """``"Offline mode"`` or ``"LLM: provider:model"`` for the app's status line."""
     if source is None:
-        return "Offline mode"
+        return notice("mode_offline")
     if isinstance(source, LLMAssist):
-        return f"LLM: {source.name}" if source.available else f"Offline mode (LLM {source.name} failed)"
+        return notice("mode_llm" if source.available else "mode_llm_failed", model=source.name)
     if isinstance(source, BaseChatModel):
-        return f"LLM: {model_label(source)}"
+        return notice("mode_llm", model=model_label(source))
     spec = source.llm if isinstance(source, Settings) else source
     spec = (spec or "").strip()
-    return f"LLM: {spec}" if spec else "Offline mode"
+    return notice("mode_llm", model=spec) if spec else notice("mode_offline")

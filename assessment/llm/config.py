@@ -30,12 +30,13 @@ class LLMConfigError(ValueError):
 
 @dataclass(frozen=True)
 class ProviderInfo:
-    """What one provider needs: its pip package, import name and API-key variable (None: no key)."""
+    """What one provider needs: its pip package, import name and API-key variable (None: no key),
+    and how its client takes a timeout: a ``timeout`` argument or ``client_kwargs`` for httpx."""
 
     package: str
     module: str
     key_env: str | None
-    accepts_timeout: bool = True
+    timeout_in_client_kwargs: bool = False
 
 
 # Providers we document. Others that LangChain's init_chat_model knows still work; we just cannot
@@ -44,7 +45,7 @@ PROVIDERS: dict[str, ProviderInfo] = {
     "openai": ProviderInfo("langchain-openai", "langchain_openai", "OPENAI_API_KEY"),
     "azure_openai": ProviderInfo("langchain-openai", "langchain_openai", "AZURE_OPENAI_API_KEY"),
     "anthropic": ProviderInfo("langchain-anthropic", "langchain_anthropic", "ANTHROPIC_API_KEY"),
-    "ollama": ProviderInfo("langchain-ollama", "langchain_ollama", None, accepts_timeout=False),
+    "ollama": ProviderInfo("langchain-ollama", "langchain_ollama", None, timeout_in_client_kwargs=True),
     "google_genai": ProviderInfo("langchain-google-genai", "langchain_google_genai", "GOOGLE_API_KEY"),
     "mistralai": ProviderInfo("langchain-mistralai", "langchain_mistralai", "MISTRAL_API_KEY"),
     "groq": ProviderInfo("langchain-groq", "langchain_groq", "GROQ_API_KEY"),
@@ -116,9 +117,12 @@ def chat_model_kwargs(settings: Settings, environ: Mapping[str, str] | None = No
         kwargs["api_key"] = key
     if base_url:
         kwargs["base_url"] = base_url
-    if info is not None and info.accepts_timeout:
+    # The client's own timeout bounds each call, with no retry: a turn waits at most llm_timeout_s.
+    if info is not None and info.timeout_in_client_kwargs:
+        kwargs["client_kwargs"] = {"timeout": settings.llm_timeout_s}
+    elif info is not None:
         kwargs["timeout"] = settings.llm_timeout_s
-        kwargs["max_retries"] = 1
+        kwargs["max_retries"] = 0
     return kwargs
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from assessment.models import LABELS, Label, Question
 from knowledge.ids import find_ids
+from knowledge.text import one_line
 
 MAX_RATIONALE_CHARS = 300
 _DELIMITERS = re.compile(r"<\s*/?\s*(founder_answer|founder_question|conversation|system)\s*>", re.I)
@@ -63,7 +64,7 @@ def parse_label_reply(text: str) -> tuple[Label, str] | None:
     label, rationale = data["label"], data["rationale"]
     if not isinstance(label, str) or label not in LABELS or not isinstance(rationale, str):
         return None
-    rationale = " ".join(rationale.split())
+    rationale = one_line(rationale)
     if not rationale or len(rationale) > MAX_RATIONALE_CHARS:
         return None
     return label, rationale

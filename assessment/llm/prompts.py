@@ -19,6 +19,7 @@ from langchain_core.prompts import ChatPromptTemplate
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from assessment.templates import TemplateError, prompts_dir
+from knowledge.text import lower_line
 from knowledge.yaml_files import load_yaml
 
 PROMPT_NAMES: tuple[str, ...] = ("phrase_question", "interpret_answer", "side_question", "report_summary")
@@ -137,7 +138,7 @@ def parse_prompt_file(path: Path) -> LLMPrompt:
         )
         raise _fail(path, "input_variables", detail)
     # Compare on collapsed whitespace so re-wrapping a paragraph does not count as losing a phrase.
-    text = " ".join(" ".join(message.content for message in data.messages).lower().split())
+    text = lower_line(" ".join(message.content for message in data.messages))
     for phrase in REQUIRED_INSTRUCTIONS.get(data.name, ()):
         if phrase.lower() not in text:
             raise _fail(path, "messages", f"lost the required instruction {phrase!r}")

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from assessment.report.pdf import render_pdf
     from assessment.report.xlsx import render_xlsx
 
-# The HTML and PDF renderers pull in matplotlib and fpdf2 (~0.6 s); they load on first use.
+# The PDF renderer pulls in fpdf2 and fontTools; these renderers load on first use.
 _LAZY = {
     "render_html": "assessment.report.html",
     "render_pdf": "assessment.report.pdf",

@@ -26,6 +26,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from knowledge.ids import CRITERION_ID
+
 DATA = files("assessment.report") / "data"
 ISO_IDS_FILE = "iso27001_2022.yaml"
 ISO_PRIMARY_FILE = "iso27001_primary.yaml"
@@ -33,7 +35,6 @@ NIST_PAIRS_FILE = "tsc_to_nist_800_53r5.csv"
 NIST_NAMES_FILE = "nist_800_53r5_controls.csv"
 NIST_PRIMARY_FILE = "nist_800_53_primary.yaml"
 MAX_REFERENCES = 5
-CRITERION_ID = re.compile(r"^(CC[1-9]|A1|PI1|C1|P[1-8])\.[0-9]{1,2}$")
 NIST_BASE_ID = re.compile(r"^[A-Z]{2}-[0-9]{1,2}$")
 NIST_ID = re.compile(r"^([A-Z]{2}-[0-9]{1,2})(\([0-9]{1,2}\))?$")
 

@@ -1,8 +1,9 @@
 """Fonts for the PDF report: DejaVu Sans, with Noto CJK and an emoji face as fallbacks when installed.
 
 DejaVu Sans covers Latin, Greek, Cyrillic, Arabic, Hebrew and many symbols. It comes from Debian's
-``fonts-dejavu-core`` and, when that is missing, from the copy inside matplotlib (a dependency), so
-the PDF always renders. Chinese, Japanese and Korean use Debian's ``fonts-noto-cjk`` (Noto Sans CJK;
+``fonts-dejavu-core`` (or the same files where other systems install them); without it, Noto Sans
+(``fonts-noto-core``) or Liberation Sans is used, and with none of them ``FontsMissingError`` says
+which package to install. Chinese, Japanese and Korean use Debian's ``fonts-noto-cjk`` (Noto Sans CJK;
 WenQuanYi or Droid Sans Fallback are also found); emoji use ``fonts-symbola``; other symbols
 ``fonts-noto-core``'s Noto Sans Symbols 2. ``make install`` and ``.ci/run`` install them. A font
 given in the settings (``SOC2_READY_CJK_FONT``, ``SOC2_READY_EMOJI_FONT``) comes first.
@@ -10,11 +11,17 @@ given in the settings (``SOC2_READY_CJK_FONT``, ``SOC2_READY_EMOJI_FONT``) comes
 Fallbacks are loaded only when the report holds characters DejaVu lacks, because parsing a CJK font
 costs about 0.3 s. When such characters have no installed font, ``missing_font_notice`` says which
 package to install (the characters are drawn as empty boxes meanwhile) and the PDF still renders.
+
+Each font file is parsed once per process (``_parsed``); every new document gets a copy of the
+parsed font with its own glyph subset and its own fontTools object, because fpdf2 subsets that
+object in place when it writes the PDF.
 """
 
 from __future__ import annotations
 
+import copy
 import logging
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -24,11 +31,28 @@ from assessment.templates import render_message
 
 if TYPE_CHECKING:
     from fpdf import FPDF
+    from fpdf.fonts import TTFFont
 
 log = logging.getLogger(__name__)
 FONT_MESSAGES = "fonts.yaml"
 
-_DEJAVU_DIRS = ("/usr/share/fonts/truetype/dejavu",)
+_DEJAVU_DIRS = (
+    "/usr/share/fonts/truetype/dejavu",  # Debian, Ubuntu: fonts-dejavu-core
+    "/usr/share/fonts/dejavu-sans-fonts",  # Fedora
+    "/usr/share/fonts/TTF",  # Arch
+    "/usr/share/fonts/dejavu",
+    "/usr/local/share/fonts",
+    "/opt/homebrew/share/fonts",
+    "/Library/Fonts",
+)
+# Body fonts with the same three styles, tried when DejaVu Sans is not installed.
+_BODY_FALLBACKS = (
+    ("/usr/share/fonts/truetype/noto", ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf", "NotoSans-Italic.ttf")),
+    (
+        "/usr/share/fonts/truetype/liberation",
+        ("LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf", "LiberationSans-Italic.ttf"),
+    ),
+)
 _CJK_SYSTEM = (
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",  # fonts-noto-cjk
     "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
@@ -76,16 +100,18 @@ def _first(setting: str, system: tuple[str, ...]) -> Path | None:
     return _setting(setting) or next((Path(p) for p in system if Path(p).is_file()), None)
 
 
+class FontsMissingError(ValueError):
+    """No body font for the PDF is installed; the message says which package to install."""
+
+
 def _dejavu() -> tuple[Path, Path, Path]:
     names = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf")
-    for directory in _DEJAVU_DIRS:
-        paths = tuple(Path(directory) / name for name in names)
+    candidates = [(d, names) for d in _DEJAVU_DIRS] + list(_BODY_FALLBACKS)
+    for directory, files in candidates:
+        paths = tuple(Path(directory) / name for name in files)
         if all(p.is_file() for p in paths):
             return paths  # type: ignore[return-value]
-    import matplotlib  # bundles the same DejaVu Sans files
-
-    ttf = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-    return ttf / names[0], ttf / names[1], ttf / names[2]
+    raise FontsMissingError(render_message("missing_body_font", filename=FONT_MESSAGES))
 
 
 @lru_cache(maxsize=1)
@@ -149,21 +175,59 @@ def _warn_once(notice: str) -> None:
     log.warning("%s", notice)
 
 
+_PARSE_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=16)
+def _parsed(path: str, style: str) -> TTFFont:
+    """The font file parsed by fpdf2 once per process (metrics, character map, glyph ids)."""
+    from fpdf import FPDF
+
+    scratch = FPDF()
+    scratch.add_font("parsed", style, path)
+    return next(iter(scratch.fonts.values()))  # type: ignore[return-value]
+
+
+def _add_font(pdf: FPDF, family: str, style: str, path: Path) -> None:
+    """``pdf.add_font(family, style, path)`` from the cached parse, with this document's own state."""
+    from fontTools.ttLib import TTFont
+    from fpdf.enums import TextEmphasis
+    from fpdf.font_type_3 import get_color_font_object
+    from fpdf.fonts import SubsetMap
+
+    with _PARSE_LOCK:  # two threads rendering at once parse each file only once
+        parsed = _parsed(str(path), style)
+    font = copy.copy(parsed)  # shares the read-only tables: widths, character map, glyph ids
+    font.i = len(pdf.fonts) + 1
+    font.fontkey = f"{family}{style}"
+    font.emphasis = TextEmphasis.coerce(style)
+    # fpdf2 subsets this object in place when writing the PDF, so each document opens its own.
+    font.ttfont = TTFont(
+        str(path), recalcTimestamp=False, fontNumber=parsed.collection_font_number, lazy=True
+    )
+    font.missing_glyphs = []
+    font.biggest_size_pt = 0
+    font._hbfont = None  # HarfBuzz face, made on first shaped line of this document
+    font.subset = SubsetMap(font)
+    font.color_font = get_color_font_object(pdf, font, font.palette_index) if pdf.render_color_fonts else None
+    pdf.fonts[font.fontkey] = font
+
+
 def add_report_fonts(pdf: FPDF, text: str) -> None:
     """Register the ``body`` family on ``pdf`` and, when ``text`` needs them, the fallback fonts.
 
     Fonts that ``text`` needs but that are not installed are reported by ``warn_if_missing``.
     """
     fonts = find_fonts()
-    pdf.add_font("body", "", str(fonts.regular))
-    pdf.add_font("body", "B", str(fonts.bold))
-    pdf.add_font("body", "I", str(fonts.italic))
+    _add_font(pdf, "body", "", fonts.regular)
+    _add_font(pdf, "body", "B", fonts.bold)
+    _add_font(pdf, "body", "I", fonts.italic)
     if not needs_fallback(text):
         return
     fallbacks = []
     for family, path in (("cjk", fonts.cjk), ("emoji", fonts.emoji), ("symbols", fonts.symbols)):
         if path is not None:
-            pdf.add_font(family, "", str(path))
+            _add_font(pdf, family, "", path)
             fallbacks.append(family)
     if fallbacks:
         pdf.set_fallback_fonts(fallbacks, exact_match=False)

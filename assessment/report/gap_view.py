@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from assessment.models import AnswerRecord, Gap, Report
-from assessment.report import crossref, plan
+from assessment.report import crossref, plan, tailor
 from assessment.report.crossref import CrossRef
 from assessment.report.text import clean, normalize, one_line, truncate
 from assessment.report.wording import say
@@ -42,6 +42,7 @@ class GapView:
     nist_note: str = ""  # "no crosswalk entry" or "N more base controls in the crosswalk"
     owner: str = ""
     due: str = ""
+    window_note: str = ""  # Type II: when a control that must operate through the window must start
 
     @property
     def iso_text(self) -> str:
@@ -74,14 +75,6 @@ def _missing_text(gap: Gap, answers: list[AnswerRecord], labels: Mapping[str, st
     return say("missing_unknown") if gap.status == "unknown" else say("missing_no_answer")
 
 
-def _gap_answers(gap: Gap, report: Report) -> list[AnswerRecord]:
-    wanted = set(gap.question_ids)
-    chosen = [a for a in report.answers if a.question_id in wanted]
-    if not chosen:
-        chosen = [a for a in report.answers if gap.criterion_id in a.criteria]
-    return chosen
-
-
 def _refs(given: tuple[tuple[str, str], ...], curated: tuple[CrossRef, ...]) -> tuple[CrossRef, ...]:
     """The gap's own (id, name) pairs when it has them, annotated from the curated data; else the data."""
     if not given:
@@ -100,11 +93,54 @@ def nist_note(criterion_id: str, shown: int) -> str:
     return ""
 
 
+def window_notes(
+    report: Report, planned: list[plan.ScheduledGap], target: plan.TargetPlan | None, t: Mapping[str, str]
+) -> dict[str, str]:
+    """Type II: for each control that must operate through the window, by when it must start."""
+    if report.report_type != "type2":
+        return {}
+    window = plan.window_week(planned)
+    start_by = {step.criterion_id: step.start_by for step in target.steps} if target else {}
+    notes = {}
+    for item in planned:
+        if item.cadence is None:
+            continue
+        cid, cadence = item.gap.criterion_id, t[f"cadence_{item.cadence}"]
+        if target is not None and target.window_start is not None and cid in start_by:
+            notes[cid] = say(
+                "window_note_target",
+                cadence=cadence,
+                window_start=target.window_start,
+                start_by=start_by[cid],
+            )
+        else:
+            notes[cid] = say(
+                "window_note",
+                cadence=cadence,
+                start=item.start_week + 1,
+                window=window + 1,
+                latest=item.latest_start + 1,
+            )
+    return notes
+
+
 def gap_view(
-    item: plan.ScheduledGap, report: Report, corpus: Corpus, passages: Mapping[str, Hit], t: Mapping[str, str]
+    item: plan.ScheduledGap,
+    report: Report,
+    corpus: Corpus,
+    passages: Mapping[str, Hit],
+    t: Mapping[str, str],
+    window_note: str = "",
 ) -> GapView:
-    """Everything the report shows about one scheduled gap."""
+    """Everything the report shows about one scheduled gap, its steps tailored to the answers."""
     gap = item.gap
+    answers = tailor.gap_answers(gap, report.answers)
+    tailored = tailor.tailor(gap, answers)
+    missing = _missing_text(gap, answers, t)
+    steps = gap.remediation
+    if tailored is not None:
+        missing = f"{missing} {tailored.summary}"
+        steps = tailored.steps or steps
     try:
         criterion = corpus.get(gap.criterion_id)
     except KeyError:
@@ -128,9 +164,9 @@ def gap_view(
         status=gap.status,
         severity=gap.severity,
         effort=gap.effort,
-        what_is_missing=_missing_text(gap, _gap_answers(gap, report), t),
+        what_is_missing=missing,
         why_it_matters=clean(why),
-        remediation=tuple(clean(step) for step in gap.remediation),
+        remediation=tuple(clean(step) for step in steps),
         evidence=tuple(clean(e) for e in evidence),
         iso27001=_refs(gap.iso27001, crossref.iso27001(gap.criterion_id)),
         passage=normalize(passage),
@@ -142,4 +178,5 @@ def gap_view(
         nist_note=nist_note(gap.criterion_id, len(nist)),
         owner=one_line(clean(gap.owner or "")),
         due=clean(gap.due or ""),
+        window_note=window_note,
     )

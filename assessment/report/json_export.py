@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from assessment.models import Report
-from assessment.report import evidence_section, plan
+from assessment.report import duties_section, evidence_section, plan, revisions_section
 from assessment.report.text import clean
 from assessment.report.view import ReportView, as_plain, build_view
 from knowledge.models import Hit
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 SCHEMA_PATH = Path(str(files("assessment.report") / "schema.json"))
 
 
@@ -39,10 +39,13 @@ def _plain_profile(value: Any) -> Any:
 def export_dict(report: Report, view: ReportView) -> dict[str, Any]:
     """The export as a dict: the report's own figures plus the plan worked out in ``view``."""
     target = view.target
+    given = report.profile.get("company_name")
     return {
         "schema_version": SCHEMA_VERSION,
         "kind": "soc2-ready-gap-report",
         "session_name": view.session_name,
+        "company_name": clean(given) if isinstance(given, str) and given.strip() else None,
+        "title": view.title or view.t["report_title"],
         "generated_on": view.generated_on,
         "scope": list(report.scope),
         "report_type": report.report_type,
@@ -134,6 +137,7 @@ def export_dict(report: Report, view: ReportView) -> dict[str, Any]:
             }
             for s in view.subservices
         ],
+        "user_entity_controls": duties_section.as_json(view),
         "scan_evidence": evidence_section.as_json(view.scan_evidence),
         "evidence_checklist": [
             {"criterion_id": e.criterion_id, "title": e.title, "items": list(e.items)} for e in view.evidence
@@ -151,6 +155,7 @@ def export_dict(report: Report, view: ReportView) -> dict[str, Any]:
             }
             for a, raw in zip(view.answers, report.answers, strict=True)
         ],
+        "revisions": revisions_section.as_json(view),
         "profile": _plain_profile(report.profile),
     }
 

@@ -9,6 +9,9 @@
   observations of the questions that scored it.
 * One risk per gap, with the remediation steps as a planned or recommended response, the founder's
   owner as a property and the due date as the deadline; findings link to their risk.
+* The subservice organizations as ``local-definitions`` components (type ``service``, the criteria
+  their own SOC 2 report covers as properties), and the complementary user entity controls (what
+  the company's customers must do) as the parts of one attestation.
 
 UUIDs are version-5 UUIDs of the company, the date and the item, so the same session always gives
 the same document. Text a founder typed is escaped as literal Markdown (OSCAL's markup-multiline).
@@ -22,6 +25,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from assessment.models import CriterionResult, Report
+from assessment.report import duties_section
 from assessment.report.gap_view import GapView
 from assessment.report.text import clean, md_inline, one_line
 from assessment.report.view import ReportView, build_view, say
@@ -215,6 +219,12 @@ def oscal_dict(report: Report, view: ReportView) -> dict[str, Any]:
     ]
     if findings:
         result["findings"] = findings
+    components = duties_section.oscal_components(view, ids, PROP_NS)
+    if components:
+        result["local-definitions"] = {"components": components}
+    attestations = duties_section.oscal_attestations(view, ids, PROP_NS)
+    if attestations:
+        result["attestations"] = attestations
     title = say("oscal_title", company=view.session_name)
     return {
         "assessment-results": {

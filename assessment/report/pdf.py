@@ -7,7 +7,6 @@ size smaller so a pasted policy takes fewer pages. ``bench/report.py`` times a 1
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
@@ -15,8 +14,8 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from assessment.models import Report
-from assessment.report import evidence_section
-from assessment.report.chart import chart_aspect, chart_data, chart_png
+from assessment.report import duties_section, evidence_section, revisions_section
+from assessment.report.chart import chart_aspect, chart_data, draw_pdf_chart
 from assessment.report.fonts import add_report_fonts
 from assessment.report.markdown import understood
 from assessment.report.pdf_layout import ACCENT, LINE, MUTED, SOFT, WHITE, Cell, Writer, rgb
@@ -94,6 +93,8 @@ def _all_text(view: ReportView) -> str:
         ]
     for sub in view.subservices:
         parts += [sub.name, sub.role, *sub.complementary_controls]
+    parts += [f"{c.text} {c.basis}" for c in view.user_controls]
+    parts += [f"{r.who} {r.before} {r.after}" for r in view.revisions]
     return "\n".join(parts)
 
 
@@ -200,13 +201,15 @@ def _summary(w: Writer, view: ReportView) -> None:
     for line in view.estimate_text:
         w.para(line)
     if view.categories:
-        png = chart_png(chart_data(view.categories), view.overall)
         width = w.pdf.epw * 0.9
         height = width * chart_aspect(len(view.categories))
         w.room(height + 22)  # keep the heading on the chart's page
         _heading(w, t["section_chart"], level=1)
-        w.pdf.image(io.BytesIO(png), x=w.pdf.l_margin + (w.pdf.epw - width) / 2, w=width)
-        w.pdf.ln(3)
+        x, y = w.pdf.l_margin + (w.pdf.epw - width) / 2, w.pdf.get_y()
+        w.shape_for("")
+        label = say("chart_overall", overall=view.overall)
+        drawn = draw_pdf_chart(w.pdf, chart_data(view.categories), view.overall, label, x, y, width)
+        w.pdf.set_xy(w.pdf.l_margin, y + drawn + 3)
 
 
 def _gap(w: Writer, g: GapView, t: Mapping[str, str]) -> None:
@@ -228,6 +231,9 @@ def _gap(w: Writer, g: GapView, t: Mapping[str, str]) -> None:
     if g.remediation:
         w.label(t["gap_steps_label"])
         w.bullets(g.remediation, numbered=True)
+    if g.window_note:
+        w.label(t["gap_window_label"])
+        w.para(g.window_note, size=9.5)
     if g.evidence:
         w.label(t["gap_evidence_label"])
         w.bullets(g.evidence)
@@ -324,9 +330,10 @@ def _rest(w: Writer, view: ReportView) -> None:
         for s in view.subservices:
             _heading(w, f"{s.name} ({s.role})" if s.role else s.name, level=1)
             w.label(t["subservice_covers"])
-            w.bullets(f"{cid} {title}" for cid, title in s.criteria)
+            w.bullets([f"{cid} {title}" for cid, title in s.criteria] or [t["subservice_covers_none"]])
             w.label(t["subservice_duties"])
             w.bullets(s.complementary_controls)
+    duties_section.pdf(w, view, _heading)
     _heading(w, t["section_evidence"])
     if not view.evidence:
         w.para(t["evidence_none"])
@@ -367,6 +374,7 @@ def pdf_from_view(view: ReportView) -> bytes:
     _gaps(w, view)
     _roadmap(w, view)
     _rest(w, view)
+    revisions_section.pdf(w, view, _heading)  # the audit trail, when an answer was changed
     return bytes(pdf.output())
 
 

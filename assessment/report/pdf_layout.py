@@ -25,6 +25,8 @@ HEAD: Color = (228, 236, 242)
 LINE: Color = (223, 229, 233)
 WHITE: Color = (255, 255, 255)
 TABLE_CELL_LIMIT = 300  # characters; table cells hold titles, never whole answers
+WIDTH_CACHE_LIMIT = 200_000  # measured words kept across documents (the same fonts give the same widths)
+_WIDTHS: dict[tuple[object, ...], float] = {}
 
 # Tokens: one CJK character (lines may break between any two), a run of other non-space
 # characters (a word), or a run of spaces.
@@ -48,7 +50,8 @@ class Writer:
         self.pdf = pdf
         self.shaping = shaping  # the document holds scripts that need HarfBuzz shaping
         self._shaping_on = False
-        self._widths: dict[tuple[str, str, float, bool, str], float] = {}
+        # The fonts registered on this document (body, and any fallbacks): part of the width key.
+        self._fonts = tuple(sorted(pdf.fonts))
 
     def shape_for(self, text: str) -> None:
         """Turn text shaping on only for text that needs it: shaping every line is ~10x slower."""
@@ -64,13 +67,16 @@ class Writer:
         self.pdf.set_text_color(*color)
 
     def width(self, text: str) -> float:
-        """Width of ``text`` in the current font (cached per font, size and text)."""
-        key = (self.pdf.font_family, self.pdf.font_style, self.pdf.font_size_pt, self.shaping, text)
-        found = self._widths.get(key)
+        """Width of ``text`` in the current font (cached per fonts, size and text, across documents)."""
+        pdf = self.pdf
+        key = (self._fonts, pdf.font_family, pdf.font_style, pdf.font_size_pt, self.shaping, text)
+        found = _WIDTHS.get(key)
         if found is None:
             self.shape_for(text)
-            found = self.pdf.get_string_width(text)
-            self._widths[key] = found
+            found = pdf.get_string_width(text)
+            if len(_WIDTHS) >= WIDTH_CACHE_LIMIT:
+                _WIDTHS.clear()
+            _WIDTHS[key] = found
         return found
 
     def wrap(self, text: str, max_width: float) -> list[str]:

@@ -6,8 +6,12 @@ The model is deliberately simple and explainable to a founder:
   the risk assessment (CC3.1 to CC3.4), then ownership and reporting lines (CC1.3). An access review
   needs an access policy to review against and an owner to run it; an auditor tests the risk
   assessment before the controls chosen from it.
-* The other gaps follow in priority order: severity first, then effort (quick wins first among
+* The other gaps follow in priority order: severity first, then controls that must operate through a
+  Type II observation window (access reviews, monitoring, change management, backups, ...: the
+  ``operating`` list of ``data/plan.yaml``) before one-off fixes, then effort (quick wins first among
   equals), then the official criterion order so the result is deterministic.
+* Dependencies (``depends_on`` in ``data/plan.yaml``): a gap whose control presupposes another open
+  gap is ordered after it and starts only when it is finished (a restore test after the backups).
 * Effort sizes map to calendar weeks of part-time work: S about 1 week, M 3-4 weeks, L about two
   months (8-9 weeks).
 * A startup usually runs a few workstreams side by side (policies and people, engineering and
@@ -15,7 +19,9 @@ The model is deliberately simple and explainable to a founder:
   each gap starts on the first track that comes free. Scheduling with the low and the high sizes gives
   the range of the time to audit-ready.
 * A Type II report also needs an observation window in which the controls run and leave records:
-  typically 3 to 6 months, never planned shorter than ``OBSERVATION_WEEKS_MIN``.
+  typically 3 to 6 months, never planned shorter than ``OBSERVATION_WEEKS_MIN``. It can open once
+  every gap is closed; each operating control gets the latest week it may start and still be
+  running, with records, on the window's first day (``ScheduledGap.latest_start``).
 """
 
 from __future__ import annotations
@@ -25,8 +31,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from importlib.resources import files
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from assessment.models import Effort, Gap, ReportType
+from knowledge.ids import is_official
 
 SEVERITY_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 EFFORT_RANK = {"S": 0, "M": 1, "L": 2}
@@ -41,6 +53,101 @@ PHASES: tuple[tuple[str, int], ...] = (("30", 30), ("60", 60), ("90", 90), ("lat
 
 # Criteria other controls presuppose, in the order they are built (see the module docstring).
 FOUNDATIONS: tuple[str, ...] = ("CC5.3", "CC3.1", "CC3.2", "CC3.3", "CC3.4", "CC1.3")
+RULES_FILE = "plan.yaml"
+Cadence = Literal["continuous", "per_event", "quarterly", "yearly"]
+
+
+class PlanRulesError(ValueError):
+    """``plan.yaml`` is malformed; the message names the file, the field and the reason."""
+
+
+class _RulesFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    depends_on: dict[str, tuple[str, ...]]
+    operating: dict[str, Cadence]
+
+    @field_validator("depends_on")
+    @classmethod
+    def _ids(cls, value: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        for key, needed in value.items():
+            for cid in (key, *needed):
+                if not is_official(cid):
+                    raise ValueError(f"{cid!r} is not one of the 61 criterion IDs")
+            if key in needed:
+                raise ValueError(f"{key} depends on itself")
+        return value
+
+    @field_validator("operating")
+    @classmethod
+    def _operating_ids(cls, value: dict[str, Cadence]) -> dict[str, Cadence]:
+        for cid in value:
+            if not is_official(cid):
+                raise ValueError(f"{cid!r} is not one of the 61 criterion IDs")
+        return value
+
+
+@dataclass(frozen=True)
+class PlanRules:
+    """Which controls presuppose which, and which must operate through a Type II window."""
+
+    depends_on: dict[str, tuple[str, ...]]
+    operating: dict[str, Cadence]
+
+
+def _cycle(depends_on: dict[str, tuple[str, ...]]) -> list[str] | None:
+    state: dict[str, int] = {}  # 1: on the current path, 2: finished
+
+    def visit(node: str, path: list[str]) -> list[str] | None:
+        if state.get(node) == 1:
+            return [*path[path.index(node) :], node]
+        if state.get(node) == 2:
+            return None
+        state[node] = 1
+        for nxt in depends_on.get(node, ()):
+            found = visit(nxt, [*path, node])
+            if found:
+                return found
+        state[node] = 2
+        return None
+
+    return next((c for c in (visit(n, []) for n in sorted(depends_on)) if c), None)
+
+
+def parse_rules(raw: object, source: str = RULES_FILE) -> PlanRules:
+    """Validate plan rules; errors name the file, the field and the reason (a cycle is an error)."""
+    try:
+        data = _RulesFile.model_validate(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise PlanRulesError(
+            f"{source}: field {'.'.join(str(p) for p in err['loc'])!r}: {err['msg']}"
+        ) from None
+    cycle = _cycle(data.depends_on)
+    if cycle:
+        raise PlanRulesError(f"{source}: field 'depends_on': dependency cycle {' -> '.join(cycle)}")
+    return PlanRules(dict(data.depends_on), dict(data.operating))
+
+
+@lru_cache(maxsize=1)
+def rules() -> PlanRules:
+    """The plan rules shipped with the package (read once per process)."""
+    try:
+        text = (files("assessment.report") / "data" / RULES_FILE).read_text(encoding="utf-8")
+        raw = yaml.safe_load(text)
+    except (OSError, yaml.YAMLError) as exc:
+        raise PlanRulesError(f"{RULES_FILE}: cannot read: {exc}") from exc
+    return parse_rules(raw)
+
+
+def prerequisites(criterion_id: str) -> tuple[str, ...]:
+    """The criteria whose controls ``criterion_id`` presupposes."""
+    return rules().depends_on.get(criterion_id, ())
+
+
+def cadence(criterion_id: str) -> Cadence | None:
+    """How often a control must run through a Type II window; None for a one-off fix."""
+    return rules().operating.get(criterion_id)
 
 
 @lru_cache(maxsize=1)
@@ -55,17 +162,37 @@ def criterion_order(criterion_id: str) -> tuple[int, str]:
     return _criterion_order().get(criterion_id, 10**6), criterion_id
 
 
-def priority_key(gap: Gap, order: Callable[[str], object] | None = None) -> tuple[int, int, int, object]:
-    """Sort key of a gap: foundations first, then severity, effort (quick wins first), criterion order."""
+def priority_key(gap: Gap, order: Callable[[str], object] | None = None) -> tuple[int, int, int, int, object]:
+    """Sort key of a gap: foundations first, then severity, operating controls, effort, criterion order."""
     tie = order(gap.criterion_id) if order else criterion_order(gap.criterion_id)
     if gap.criterion_id in FOUNDATIONS:
-        return 0, FOUNDATIONS.index(gap.criterion_id), 0, tie
-    return 1, SEVERITY_RANK.get(gap.severity, 9), EFFORT_RANK.get(gap.effort, 9), tie
+        return 0, FOUNDATIONS.index(gap.criterion_id), 0, 0, tie
+    operating = 0 if cadence(gap.criterion_id) else 1
+    return 1, SEVERITY_RANK.get(gap.severity, 9), operating, EFFORT_RANK.get(gap.effort, 9), tie
 
 
 def prioritize(gaps: Sequence[Gap], order: Callable[[str], object] | None = None) -> list[Gap]:
-    """Gaps in the order a founder should tackle them (the app and every export use this order)."""
-    return sorted(gaps, key=lambda gap: priority_key(gap, order))
+    """Gaps in the order a founder should tackle them (the app and every export use this order).
+
+    Priority order, except that a gap never comes before an open gap it depends on.
+    """
+    pending = sorted(gaps, key=lambda gap: priority_key(gap, order))
+    open_ids = {gap.criterion_id for gap in gaps}
+    placed: list[Gap] = []
+    done: set[str] = set()
+    while pending:
+        index = next(
+            (
+                i
+                for i, gap in enumerate(pending)
+                if all(p in done or p not in open_ids for p in prerequisites(gap.criterion_id))
+            ),
+            0,  # unreachable with acyclic rules; keeps a duplicated gap from stalling the loop
+        )
+        gap = pending.pop(index)
+        placed.append(gap)
+        done.add(gap.criterion_id)
+    return placed
 
 
 @dataclass(frozen=True)
@@ -77,6 +204,14 @@ class ScheduledGap:
     start_week: int
     end_week: int
     phase: str  # "30", "60", "90" or "later": the 30-day block in which the work is finished
+    after: tuple[str, ...] = ()  # open gaps it waits for (their controls are presupposed)
+    cadence: Cadence | None = None  # set for a control that must operate through a Type II window
+    latest_start: int = 0  # the latest start that still has it running when the window opens
+
+
+def window_week(planned: Sequence[ScheduledGap]) -> int:
+    """The week a Type II observation window can open: when the last gap is closed."""
+    return max((item.end_week for item in planned), default=0)
 
 
 def _phase(end_week: int) -> str:
@@ -88,16 +223,36 @@ def _phase(end_week: int) -> str:
 
 
 def schedule(ordered: Sequence[Gap], weeks: dict[Effort, int], tracks: int = TRACKS) -> list[ScheduledGap]:
-    """List-schedule gaps in the given order on ``tracks`` parallel workstreams."""
+    """List-schedule gaps in the given order on ``tracks`` parallel workstreams.
+
+    A gap starts on the first track that comes free, but not before the open gaps it depends on are
+    finished. ``latest_start`` works back from the window week through the gaps that depend on it.
+    """
     free_at = [0] * max(1, tracks)
     heapq.heapify(free_at)
-    planned = []
-    for rank, gap in enumerate(ordered, start=1):
-        start = heapq.heappop(free_at)
+    ends: dict[str, int] = {}
+    rows: list[tuple[Gap, int, int, tuple[str, ...]]] = []
+    for gap in ordered:
+        after = tuple(p for p in prerequisites(gap.criterion_id) if p in ends)
+        start = max([heapq.heappop(free_at), *(ends[p] for p in after)])
         end = start + weeks.get(gap.effort, weeks["M"])
         heapq.heappush(free_at, end)
-        planned.append(ScheduledGap(gap, rank, start, end, _phase(end)))
-    return planned
+        ends[gap.criterion_id] = end
+        rows.append((gap, start, end, after))
+    window = max(ends.values(), default=0)
+    latest_end: dict[str, int] = {}
+    latest: dict[str, int] = {}
+    for gap, start, end, after in reversed(rows):
+        cid = gap.criterion_id
+        latest[cid] = latest_end.get(cid, window) - (end - start)
+        for prerequisite in after:
+            latest_end[prerequisite] = min(latest_end.get(prerequisite, window), latest[cid])
+    return [
+        ScheduledGap(
+            gap, rank, start, end, _phase(end), after, cadence(gap.criterion_id), latest[gap.criterion_id]
+        )
+        for rank, (gap, start, end, after) in enumerate(rows, start=1)
+    ]
 
 
 @dataclass(frozen=True)

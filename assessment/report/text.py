@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from knowledge.text import one_line as one_line  # re-exported: the renderers' one-line form
+
 _NEWLINES = str.maketrans({"\r": "\n", "\u2028": "\n", "\u2029": "\n"})
 # C0 and C1 control characters except tab and newline; also lone surrogates, which cannot be encoded.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -39,11 +41,6 @@ def truncate(text: str, limit: int, marker: str = TRUNCATION_MARKER) -> str:
     cut = text.rfind(" ", int(limit * 0.8), limit)
     cut = cut if cut > 0 else limit
     return text[:cut].rstrip() + marker.format(hidden=len(text) - cut)
-
-
-def one_line(text: str) -> str:
-    """Collapse all whitespace runs (newlines, tabs) into single spaces."""
-    return " ".join(text.split())
 
 
 def md_inline(text: object) -> str:

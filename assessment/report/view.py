@@ -13,10 +13,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from assessment.models import AnswerRecord, Gap, Report
-from assessment.report import evidence_section, plan
-from assessment.report.gap_view import GapView, gap_view
+from assessment.report import duties_section, evidence_section, plan
+from assessment.report.duties_section import UserControlView
+from assessment.report.gap_view import GapView, gap_view, window_notes
+from assessment.report.revisions_section import RevisionView, revision_views
 from assessment.report.text import clean, normalize, one_line
 from assessment.report.wording import STRINGS_FILE, say, strings
+from assessment.templates import render_message
 from knowledge.corpus import Corpus, default_corpus
 from knowledge.models import CATEGORIES, CATEGORY_TITLES, Hit
 
@@ -115,6 +118,9 @@ class ReportView:
     summary_figures: str = ""
     narrative: tuple[str, ...] = ()  # paragraphs written by the optional LLM from the figures
     scan_evidence: evidence_section.ScanEvidenceView | None = None  # imported Prowler scans, if any
+    user_controls: tuple[UserControlView, ...] = ()  # what the founder's customers must do (CUECs)
+    title: str = ""  # the report's title with the company's name when one was given
+    revisions: tuple[RevisionView, ...] = ()  # changes to earlier answers: the audit trail
 
     @property
     def top_gaps(self) -> tuple[GapView, ...]:
@@ -151,7 +157,9 @@ def _categories(report: Report) -> tuple[CategoryRow, ...]:
     return tuple(rows)
 
 
-def _estimate_text(estimate: plan.Estimate, report_type: str) -> tuple[str, ...]:
+def _estimate_text(
+    estimate: plan.Estimate, report_type: str, planned: list[plan.ScheduledGap] | None = None
+) -> tuple[str, ...]:
     if estimate.open_gaps == 0:
         return (say("estimate_none", prep=plan.AUDIT_PREP_WEEKS),)
     counts = say(
@@ -168,6 +176,10 @@ def _estimate_text(estimate: plan.Estimate, report_type: str) -> tuple[str, ...]
     ]
     if report_type == "type2":
         lines.append(say("estimate_type2", t2low=estimate.type2_weeks_low, t2high=estimate.type2_weeks_high))
+        operating = [item for item in planned or () if item.cadence]
+        if operating:
+            week = plan.window_week(planned or ()) + 1
+            lines.append(say("estimate_window", week=week, count=len(operating)))
     lines.append(say("estimate_basis"))
     return tuple(lines)
 
@@ -227,6 +239,13 @@ def _answers(answers: tuple[AnswerRecord, ...]) -> tuple[AnswerView, ...]:
     )
 
 
+def report_title(report: Report) -> str:
+    """The report's title: with the company's name when scoping gave one."""
+    given = report.profile.get("company_name")
+    name = one_line(normalize(clean(given))) if isinstance(given, str) else ""
+    return say("report_title_company", company=name) if name else strings()["report_title"]
+
+
 def company_name(report: Report) -> str:
     """The company's name from scoping (``profile["company_name"]``), else the session's name."""
     given = report.profile.get("company_name")
@@ -235,11 +254,20 @@ def company_name(report: Report) -> str:
 
 
 def file_stem(report: Report) -> str:
-    """A download file name without extension: ``soc2-readiness-report-acme-analytics``."""
-    plain = unicodedata.normalize("NFKD", company_name(report)).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
+    """A download file name without extension: ``soc2-readiness-report-acme-analytics``.
+
+    Only ASCII letters, digits and hyphens (accents dropped, at most 60 characters of the name), so
+    it is safe on every file system; an unnamed session gets ``soc2-readiness-report``.
+    """
+    slug = _slug(company_name(report))
     base = "soc2-readiness-report"
-    return f"{base}-{slug[:60].rstrip('-')}" if slug and slug != "untitled-session" else base
+    unnamed = {"untitled-session", _slug(render_message("default_session_name"))}
+    return f"{base}-{slug[:60].rstrip('-')}" if slug and slug not in unnamed else base
+
+
+def _slug(text: str) -> str:
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
 
 
 def narrative_paragraphs(text: str | None) -> tuple[str, ...]:
@@ -260,12 +288,15 @@ def build_view(
     order = _order(corpus)
     ordered = plan.prioritize(report.gaps, lambda cid: (order.get(cid, 10**6), cid))
     planned = plan.schedule(ordered, plan.EFFORT_WEEKS_HIGH)
-    gaps = tuple(gap_view(item, report, corpus, passages, t) for item in planned)
+    target, target_text = _target(report, ordered)
+    notes = window_notes(report, planned, target, t)
+    gaps = tuple(
+        gap_view(item, report, corpus, passages, t, notes.get(item.gap.criterion_id, "")) for item in planned
+    )
     phases = tuple(
         (key, t[f"phase_{key}"], tuple(g for g in gaps if g.phase == key)) for key, _ in plan.PHASES
     )
     estimate = plan.estimate(ordered)
-    target, target_text = _target(report, ordered)
     categories = _categories(report)
     overall = round(float(report.overall))
     scope_titles = tuple(CATEGORY_TITLES.get(c, c) for c in report.scope)
@@ -298,6 +329,7 @@ def build_view(
         )
         for s in report.subservices
     )
+    user_controls = duties_section.user_controls(report, lambda cid: _title(corpus, cid))
     return ReportView(
         session_name=company_name(report),
         generated_on=clean(report.generated_on),
@@ -313,7 +345,7 @@ def build_view(
         type2=round(float(report.type2_readiness)),
         categories=categories,
         summary=full_summary,
-        estimate_text=_estimate_text(estimate, report.report_type),
+        estimate_text=_estimate_text(estimate, report.report_type, planned),
         estimate=estimate,
         gaps=gaps,
         phases=phases,
@@ -327,6 +359,9 @@ def build_view(
         summary_figures=summary,
         narrative=narrative,
         scan_evidence=evidence_section.build(report),
+        user_controls=user_controls,
+        revisions=revision_views(report),
+        title=report_title(report),
     )
 
 

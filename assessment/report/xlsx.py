@@ -1,4 +1,5 @@
-"""The gap report as an XLSX workbook (openpyxl): Summary, Gaps, Roadmap, Evidence checklist, Answers.
+"""The gap report as an XLSX workbook (openpyxl): Summary, Gaps, Roadmap, Evidence checklist,
+Subservice organizations, Customer controls (CUECs), Answers.
 
 Made to be imported into a tracker or a GRC tool: one row per item, a header row, filters, frozen
 headings. Every text cell is written as text: a value that starts with ``=``, ``+``, ``-``, ``@``,
@@ -180,6 +181,29 @@ def _evidence(wb: Workbook, view: ReportView, t: Mapping[str, str], marker: str)
     _sheet(wb, t["xlsx_sheet_evidence"], headings, rows, (10, 38, 12, 70, 24), marker)
 
 
+def _subservices(wb: Workbook, view: ReportView, t: Mapping[str, str], marker: str) -> None:
+    headings = [t[f"xlsx_col_{key}"] for key in ("organization", "role", "covers", "duties")]
+    rows = (
+        (
+            s.name,
+            s.role,
+            "\n".join(f"{cid} {title}" for cid, title in s.criteria) or t["subservice_covers_none"],
+            _lines(s.complementary_controls),
+        )
+        for s in view.subservices
+    )
+    _sheet(wb, t["xlsx_sheet_subservices"], headings, rows, (22, 30, 44, 80), marker)
+
+
+def _user_controls(wb: Workbook, view: ReportView, t: Mapping[str, str], marker: str) -> None:
+    headings = [t[f"xlsx_col_{key}"] for key in ("number", "customer_control", "criteria", "basis")]
+    rows = (
+        (c.number, c.text, "\n".join(f"{cid} {title}" for cid, title in c.criteria), c.basis)
+        for c in view.user_controls
+    )
+    _sheet(wb, t["xlsx_sheet_user_controls"], headings, rows, (5, 80, 40, 50), marker)
+
+
 def _answers(wb: Workbook, view: ReportView, t: Mapping[str, str], marker: str) -> None:
     headings = [
         t[f"xlsx_col_{key}"]
@@ -220,6 +244,8 @@ def xlsx_from_view(view: ReportView) -> bytes:
     _gaps(wb, view, t, marker)
     _roadmap(wb, view, t, marker)
     _evidence(wb, view, t, marker)
+    _subservices(wb, view, t, marker)
+    _user_controls(wb, view, t, marker)
     _answers(wb, view, t, marker)
     wb.properties.title = f"{t['report_title']}: {truncate(view.session_name, 80, '…')}"
     wb.properties.creator = "soc2-ready"

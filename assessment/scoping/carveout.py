@@ -8,11 +8,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from assessment.clouds import cloud_provider
 from assessment.models import Subservice
-from assessment.scoping.profile import Profile, hosting_kind, normalize
+from assessment.scoping.profile import Profile, hosting_kind
 from assessment.scoping.text import is_go_ahead, leading_yes_no, office_mentioned
 from assessment.templates import render_message
 from assessment.understanding.reader import interpret
+from knowledge.text import lower_line
 
 
 def carve_out_candidates(profile: Profile) -> tuple[str, ...] | None:
@@ -29,16 +31,18 @@ def carve_out_candidates(profile: Profile) -> tuple[str, ...] | None:
 
 
 def provider_name(*texts: Any) -> str | None:
-    """The cloud provider named in any of the texts (``AWS``, ``Google Cloud``...), if one is."""
-    from assessment.scoping.vendors import mentioned_vendors
+    """The cloud provider named as in use in any of the texts (``AWS``, ``Google Cloud``...), if one is.
 
-    aliases = {"gcp": "Google Cloud", "aws": "AWS", "azure": "Microsoft Azure"}
+    "We plan to move to GCP" names no provider: only a host in use today carries the carve-out.
+    """
+    from assessment.scoping.vendors import vendors_in_use
+
     for text in texts:
         if text is None:
             continue
-        if str(text).lower() in aliases:
-            return aliases[str(text).lower()]
-        for vendor in mentioned_vendors(str(text)):
+        if cloud := cloud_provider(str(text)):  # a hosting answer's value: "gcp" -> "Google Cloud"
+            return cloud.name
+        for vendor in vendors_in_use(str(text)):
             if vendor.is_hosting:
                 return vendor.name
     return None
@@ -60,7 +64,7 @@ def parse_carve_answer(
 
     ``question`` is the carve-out question as asked: the reader reads the reply against it.
     """
-    norm = normalize(text)
+    norm = lower_line(text)
     plain = leading_yes_no(norm)
     if plain is None and is_go_ahead(norm):
         plain = True  # "sounds right, go ahead"
@@ -91,8 +95,13 @@ def parse_carve_answer(
 def build_subservices(
     carved: Mapping[str, str], answer_texts: Sequence[str], in_scope: Sequence[str]
 ) -> tuple[Subservice, ...]:
-    """Subservice organizations: the carve-out provider first, then vendors named in answers."""
-    from assessment.scoping.vendors import mentioned_vendors
+    """Subservice organizations: the carve-out provider first, then vendors answers name as in use.
+
+    A tool the founder only plans, evaluates, used to use or denies ("we might buy Okta") is not a
+    subservice organization (``vendors_in_use``). Each one lists the in-scope criteria its own SOC 2
+    report covers and the complementary controls that stay with the founder.
+    """
+    from assessment.scoping.vendors import mentioned_vendors, vendors_in_use
 
     review = render_message("cuec_review_report")
     found: dict[str, Subservice] = {}
@@ -103,7 +112,7 @@ def build_subservices(
         name = vendors[0].name if vendors else provider
         found[name] = Subservice(name, render_message("role_carved"), criteria, (review, *controls))
     for text in answer_texts:
-        for vendor in mentioned_vendors(text):
+        for vendor in vendors_in_use(text):
             if vendor.name not in found:
                 criteria = tuple(c for c in in_scope if c in vendor.covers)
                 found[vendor.name] = Subservice(

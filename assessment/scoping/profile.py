@@ -26,6 +26,7 @@ from assessment.scoping.text import (
 from assessment.templates import render_message
 from assessment.understanding.reader import interpret, needs_clarification
 from knowledge.models import CATEGORIES, CATEGORY_TITLES
+from knowledge.text import lower_line
 
 Profile = Mapping[str, Any]
 # profile field that recommends a category when true
@@ -72,11 +73,6 @@ class ParsedScoping:
     shown: str  # how it was understood, for the reply and the appendix
 
 
-def normalize(text: str) -> str:
-    """Lower-case with single spaces."""
-    return re.sub(r"\s+", " ", text).strip().lower()
-
-
 def _is_unsure(text: str) -> bool:
     # a cheap word check: scoping must not pay for the embedding model on every answer
     return bool(
@@ -89,9 +85,9 @@ def _is_unsure(text: str) -> bool:
 
 def _exact_option(question: ScopingQuestion, text: str) -> tuple[bool, Any]:
     """(True, value) when the text is exactly one option's label or value."""
-    norm = normalize(text).rstrip(".! ")
+    norm = lower_line(text).rstrip(".! ")
     for option in question.options:
-        if norm in (normalize(option.label), normalize(str(option.value))):
+        if norm in (lower_line(option.label), lower_line(str(option.value))):
             return True, option.value
     return False, None
 
@@ -101,10 +97,10 @@ def _match_option(question: ScopingQuestion, text: str) -> Any:
     found, value = _exact_option(question, text)
     if found:
         return value
-    words = set(re.findall(r"[a-z0-9]+", normalize(text)))
+    words = set(re.findall(r"[a-z0-9]+", lower_line(text)))
     best, best_score = None, 0.0
     for option in question.options:
-        option_words = set(re.findall(r"[a-z0-9]+", normalize(f"{option.label} {option.value or ''}")))
+        option_words = set(re.findall(r"[a-z0-9]+", lower_line(f"{option.label} {option.value or ''}")))
         option_words -= {"a", "an", "the", "or", "and", "we", "our", "of", "yes", "no", "not", "sure"}
         if not option_words:
             continue
@@ -142,7 +138,7 @@ def _parse_int(question: ScopingQuestion, text: str) -> int:
     found, value = _exact_option(question, text)
     if found and isinstance(value, int):
         return value
-    number = head_count(normalize(text))
+    number = head_count(lower_line(text))
     if number is not None:
         return number
     value = _match_option(question, text)
@@ -152,7 +148,7 @@ def _parse_int(question: ScopingQuestion, text: str) -> int:
 
 
 def _parse_date(question: ScopingQuestion, text: str, today: date) -> ParsedScoping:
-    norm = normalize(text)
+    norm = lower_line(text)
     found, option_value = _exact_option(question, text)
     parsed = parse_date(option_value if found and option_value is not None else text, today)
     if parsed is not None:
@@ -171,11 +167,53 @@ def _parse_date(question: ScopingQuestion, text: str, today: date) -> ParsedScop
     return ParsedScoping(None, False, "")
 
 
+# An optional free-text answer that declines ("no", "rather not say", "leave it blank").
+_DECLINE = re.compile(
+    r"^(?:no|nope|none|n/?a|nil|null|-+|no name|not now|not sure|unsure|no idea|don'?t know|"
+    r"(?:i'?d )?rather not(?: say)?|(?:i )?prefer not(?: to say)?|leave it (?:out|blank|empty)|"
+    r"blank|empty|anonymous|skip(?: it| this| that)?|pass|nothing|no thanks|no thank you)\W*$"
+)
+_NAME_LEAD = re.compile(
+    r"^(?:(?:it'?s|it is|we are|we'?re|we'?re called|we are called|i'?m with|"
+    r"(?:our|the) (?:company|startup|business|organi[sz]ation)(?:'?s)?(?: name)?(?: is)?(?: called)?|"
+    r"(?:company )?name(?: is)?|call (?:us|it)|called)\s*[:\-]?\s+)",
+    re.IGNORECASE,
+)
+_QUOTES = "\"'“”‘’«»`"
+_MARKUP = re.compile(r"[\[\]()!*_`<>#|~\\$]")
+NAME_MAX_CHARS = 120
+
+
+def company_name_from(text: str) -> str | None:
+    """The company's name in an answer ("We're Acme Analytics." -> "Acme Analytics"); None if declined."""
+    flat = " ".join("".join(c if c.isprintable() else " " for c in str(text)).split())
+    if not flat or _DECLINE.match(flat.lower()):
+        return None
+    name = _NAME_LEAD.sub("", flat, count=1).strip().strip(_QUOTES)
+    abbreviation = re.search(r"\b(?:inc|ltd|co|corp|llc|plc|gmbh|s\.a|n\.v|b\.v|pty)\.$", name, re.IGNORECASE)
+    name = name if abbreviation else name.rstrip(".!?,;: ").strip(_QUOTES).strip()
+    name = name or flat
+    return name[:NAME_MAX_CHARS].rstrip() or None
+
+
+def _parse_text(question: ScopingQuestion, text: str) -> ParsedScoping:
+    if question.field == "company_name":
+        name = company_name_from(text)
+    elif question.optional and _DECLINE.match(lower_line(text)):
+        name = None
+    else:
+        name = text.strip() or None
+    if name is None:
+        return ParsedScoping(None, True, render_message("scoping_not_given"))
+    shown = " ".join(_MARKUP.sub(" ", name).split())  # the chat shows it as Markdown: only the words
+    return ParsedScoping(name, True, shown or render_message("scoping_not_given"))
+
+
 def parse_scoping_answer(question: ScopingQuestion, text: str, today: date) -> ParsedScoping:
     """Understand a scoping answer; ``confident`` False means ask one short clarification."""
-    norm = normalize(text)
+    norm = lower_line(text)
     if question.value_type == "text":
-        return ParsedScoping(text.strip() or None, True, text.strip())
+        return _parse_text(question, text)
     if asks_back(question, text):
         return ParsedScoping(None, False, "")  # not an answer: the engine answers it and asks again
     if question.value_type == "date":
@@ -201,7 +239,7 @@ def _parse_bool(question: ScopingQuestion, text: str) -> bool | None:
     found, value = _exact_option(question, text)
     if found and (value is None or isinstance(value, bool)):
         return value
-    norm = normalize(text)
+    norm = lower_line(text)
     # Exact parsers first: an office named or denied, or an answer that opens with a plain yes/no.
     if question.field == "has_office" and (office := office_mentioned(norm)) is not None:
         return office
@@ -224,7 +262,7 @@ def asks_back(question: ScopingQuestion, text: str) -> bool:
 
 
 def _parse_choice(question: ScopingQuestion, text: str) -> Any:
-    norm = normalize(text)
+    norm = lower_line(text)
     if question.field == "report_type":
         # the first type named wins: "Type 1, then Type 2 next year" aims for Type 1 now
         match = re.search(r"\btype\s*(2|ii|two|1|i|one)\b|^(2|ii|two|1|i|one)$", norm)
@@ -265,7 +303,7 @@ def recommend_scope(profile: Profile) -> tuple[tuple[str, ...], dict[str, str]]:
 
 def category_names(text: str) -> list[tuple[str, int]]:
     """Categories named in the text with their position, in order of mention."""
-    norm = " " + normalize(text).replace("_", " ") + " "
+    norm = " " + lower_line(text).replace("_", " ") + " "
     found: dict[str, int] = {}
     for category, aliases in _CATEGORY_ALIASES.items():
         for alias in sorted(aliases, key=len, reverse=True):
@@ -279,7 +317,7 @@ def category_names(text: str) -> list[tuple[str, int]]:
 
 def parse_scope_change(text: str, recommended: tuple[str, ...]) -> tuple[str, ...] | None:
     """The scope the user wants after seeing the recommendation; None when not understood."""
-    norm = normalize(text).rstrip(".!?")
+    norm = lower_line(text).rstrip(".!?")
     everything = r"everything(?! (?:looks|sounds|seems|is|'s|fine|good|ok))"
     if re.search(rf"\b(all (?:five|5|of them|categories)|{everything}|all$|full scope)\b", norm):
         return CATEGORIES

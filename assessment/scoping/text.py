@@ -14,6 +14,9 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
+from assessment.clouds import named_cloud
+from knowledge.text import lower_line
+
 _UNITS = {
     "one": 1,
     "two": 2,
@@ -82,11 +85,6 @@ _NEGATED_CLOUD = re.compile(
     rf"\b(?:no|not|don'?t|do not|without|never|zero|nor|none)\b[^.,;]{{0,20}}?(?:public )?"
     rf"(?:{CLOUD_WORDS})(?![a-z])"
 )
-_PROVIDERS = (
-    ("aws", re.compile(r"\b(?:aws|amazon|ec2|s3|eks|ecs|fargate|rds)\b")),
-    ("gcp", re.compile(r"\b(?:gcp|google|gke|cloud run|app engine|bigquery)\b")),
-    ("azure", re.compile(r"\b(?:azure|microsoft|aks)\b")),
-)
 _YES_LEAD = re.compile(
     r"^(?:yes|yeah|yea|yep|yup|ya|sure|definitely|absolutely|certainly|correct|indeed|of course|"
     r"affirmative|we do|true|y)\b"
@@ -120,7 +118,7 @@ _HAS_OFFICE = re.compile(
 
 def office_mentioned(text: str) -> bool | None:
     """True/False when the text says whether the company has an office it controls."""
-    norm = re.sub(r"\s+", " ", text).strip().lower()
+    norm = lower_line(text)
     if _NO_OFFICE.search(norm):
         return False
     if _HAS_OFFICE.search(norm):  # "remote-first but we have a small office"
@@ -177,7 +175,7 @@ _SMALL = {"a": 1, "an": 1, "a couple of": 2, "a few": 3} | _UNITS  # added heads
 def head_count(text: str) -> int | None:
     """People with access, from a free answer: ranges take the upper end ("10-15" = 15) and
     contractors are added ("12 full time plus 4 contractors" = 16, "me plus one" = 2)."""
-    norm = " ".join(text.lower().split())
+    norm = lower_line(text)
     if (match := _RANGE.search(norm)) and not _ADDED.search(norm):
         low, high = (int(x.replace(",", "")) for x in match.groups())
         if low < high:
@@ -201,7 +199,7 @@ def hosting_kind(value: Any) -> str | None:
     """Classify a hosting value or answer as ``cloud``, ``self_hosted``, ``hybrid`` or None."""
     if value is None:
         return None
-    text = re.sub(r"\s+", " ", str(value).lower().replace("_", " ")).strip()
+    text = lower_line(str(value).replace("_", " "))
     if text in {"own datacenter", "self hosted", "self-hosted"}:
         return "self_hosted"
     if text in {"other cloud", "cloud"}:
@@ -216,10 +214,9 @@ def hosting_kind(value: Any) -> str | None:
 
 
 def named_provider(text: str) -> str | None:
-    """``aws``, ``gcp`` or ``azure`` when the text names exactly one of them first."""
-    norm = text.lower()
-    found = [(m.start(), key) for key, pattern in _PROVIDERS if (m := pattern.search(norm))]
-    return min(found)[1] if found else None
+    """``aws``, ``gcp`` or ``azure``: the cloud provider the text names first (see ``assessment.clouds``)."""
+    provider = named_cloud(text)
+    return provider.key if provider else None
 
 
 def leading_yes_no(text: str) -> bool | None:
@@ -249,7 +246,8 @@ def add_months(start: date, months: int) -> date:
 
 
 def _month_end(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
+    end: date = date(year, month, 1) + relativedelta(day=31)  # day=31 clips to the month's last day
+    return end
 
 
 def _safe(year: int, month: int, day: int) -> date | None:
@@ -275,7 +273,7 @@ def _amount(word: str) -> int | None:
 def parse_date(text: Any, today: date) -> date | None:
     """A target date from ISO, "June 30, 2027", "30/06/2027", "March 2027", "Q3 2026", "H1 2027",
     "in 4 months", "within six months", "next quarter", "end of the year" or "ASAP"."""
-    norm = re.sub(r"\s+", " ", str(text)).strip().lower()
+    norm = lower_line(str(text))
     year_m = r"(20\d{2})"
     if match := re.search(r"(\d{4})-(\d{1,2})-(\d{1,2})", norm):
         return _safe(int(match[1]), int(match[2]), int(match[3]))

@@ -16,10 +16,10 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from knowledge.ids import CRITERION_ID, is_official
 from knowledge.yaml_files import load_yaml
 
 VENDORS_FILE = Path(str(files("assessment.scoping") / "vendors.yaml"))
-_CRITERION_ID = re.compile(r"^(CC[1-9]|A1|PI1|C1|P[1-8])\.\d{1,2}$")
 # Lower-case words after which an ambiguous name ("render", "slack") means the product.
 _PRODUCT_CONTEXT = re.compile(
     r"(?:\b(?:on|via|with|use|uses|using|used|in|into|to|from|and|or|through|by|over|plus)|[,+/&(])\s*$"
@@ -38,7 +38,7 @@ class Vendor:
     aliases: tuple[str, ...]
     role: str  # "cloud hosting", "identity provider", "source control", "payments", ...
     covers: tuple[str, ...]  # criterion IDs, e.g. ("CC6.4", "A1.2")
-    complementary_controls: tuple[str, ...]  # duties that stay with the founder
+    complementary_controls: tuple[str, ...]  # founder's duties: the vendor's own, else its role's
 
     @property
     def is_hosting(self) -> bool:
@@ -47,6 +47,23 @@ class Vendor:
 
 
 HOSTING_ROLES = frozenset({"cloud hosting", "platform hosting", "database hosting", "data warehouse"})
+
+
+def _known_ids(values: tuple[str, ...]) -> tuple[str, ...]:
+    bad = [v for v in values if not CRITERION_ID.match(v)]
+    if bad:
+        raise ValueError(f"not criterion IDs: {bad}")
+    unknown = [v for v in values if not is_official(v)]
+    if unknown:
+        raise ValueError(f"no such SOC 2 criteria: {unknown}")
+    return values
+
+
+def _texts(values: tuple[str, ...]) -> tuple[str, ...]:
+    cleaned = tuple(" ".join(str(v).split()) for v in values)
+    if any(not v for v in cleaned):
+        raise ValueError("blank duty")
+    return cleaned
 
 
 class _Role(BaseModel):
@@ -58,10 +75,12 @@ class _Role(BaseModel):
     @field_validator("covers")
     @classmethod
     def _ids(cls, values: tuple[str, ...]) -> tuple[str, ...]:
-        bad = [v for v in values if not _CRITERION_ID.match(v)]
-        if bad:
-            raise ValueError(f"not criterion IDs: {bad}")
-        return values
+        return _known_ids(values)
+
+    @field_validator("complementary_controls")
+    @classmethod
+    def _texts(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        return _texts(values)
 
 
 class _Vendor(BaseModel):
@@ -72,6 +91,17 @@ class _Vendor(BaseModel):
     role: str
     covers: tuple[str, ...] = ()
     ambiguous: tuple[str, ...] = ()
+    controls: tuple[str, ...] = ()  # this vendor's duties for the founder, replacing the role's
+
+    @field_validator("covers")
+    @classmethod
+    def _ids(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        return _known_ids(values)
+
+    @field_validator("controls")
+    @classmethod
+    def _texts(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        return _texts(values)
 
     @model_validator(mode="after")
     def _ambiguous_are_aliases(self) -> _Vendor:
@@ -120,7 +150,8 @@ def _build(data: _File) -> _Catalog:
             by_alias.setdefault(re.sub(r"[\s\-]+", " ", alias.lower()), len(vendors))
             if alias in vendor.ambiguous:
                 ambiguous.add(alias.lower())
-        vendors.append(Vendor(vendor.name, aliases, vendor.role, covers, role.complementary_controls))
+        controls = vendor.controls or role.complementary_controls
+        vendors.append(Vendor(vendor.name, aliases, vendor.role, covers, controls))
     body = "|".join(_alias_regex(a) for a in sorted(by_alias, key=len, reverse=True))
     pattern = re.compile(rf"(?<![\w.])(?:{body})(?!\w)", re.IGNORECASE)
     return _Catalog(tuple(vendors), pattern, by_alias, frozenset(ambiguous))
@@ -145,11 +176,12 @@ def all_vendors() -> tuple[Vendor, ...]:
     return load_catalog().vendors
 
 
-def mentioned_vendors(text: str) -> tuple[Vendor, ...]:
-    """Vendors named in ``text`` (whole words or aliases, case-insensitive), in order of first mention."""
+def _mentions(text: str) -> list[tuple[Vendor, int, int]]:
+    """Every vendor name in ``text`` with its span, in order (a vendor may appear several times)."""
     catalog = load_catalog()
-    found: dict[str, Vendor] = {}
-    for match in catalog.pattern.finditer(str(text)[:200_000]):
+    text = str(text)[:200_000]
+    found: list[tuple[Vendor, int, int]] = []
+    for match in catalog.pattern.finditer(text):
         written = match.group(0)
         key = re.sub(r"[\s\-]+", " ", written.lower())
         index = catalog.by_alias.get(key)
@@ -158,6 +190,34 @@ def mentioned_vendors(text: str) -> tuple[Vendor, ...]:
         before = text[max(0, match.start() - 12) : match.start()].lower()
         if key in catalog.ambiguous and written.islower() and not _PRODUCT_CONTEXT.search(before):
             continue
-        vendor = catalog.vendors[index]
+        found.append((catalog.vendors[index], match.start(), match.end()))
+    return found
+
+
+def mentioned_vendors(text: str) -> tuple[Vendor, ...]:
+    """Vendors named in ``text`` (whole words or aliases, case-insensitive), in order of first mention."""
+    found: dict[str, Vendor] = {}
+    for vendor, _, _ in _mentions(text):
         found.setdefault(vendor.name, vendor)
+    return tuple(found.values())
+
+
+@lru_cache(maxsize=4096)
+def vendors_in_use(text: str) -> tuple[Vendor, ...]:
+    """Vendors ``text`` names as in use today, in order of first mention.
+
+    A tool the founder "might buy", "is evaluating", "used to use", "no longer uses" or "plans to
+    move to" is left out (``assessment.scoping.usage`` reads the clause that names it); a vendor
+    named several times counts when any one mention says it is in use.
+    """
+    from assessment.scoping.usage import in_use
+
+    text = str(text)[:200_000]
+    mentions = _mentions(text)
+    spans = [(start, end) for _, start, end in mentions]
+    flags = in_use(text, spans, groups=[vendor.name for vendor, _, _ in mentions])
+    found: dict[str, Vendor] = {}
+    for (vendor, _, _), used in zip(mentions, flags, strict=True):
+        if used:
+            found.setdefault(vendor.name, vendor)
     return tuple(found.values())

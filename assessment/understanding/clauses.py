@@ -66,6 +66,12 @@ def _coordinated(clause: str, data: InterpretData) -> list[str]:
     return parts
 
 
+def coordinated_parts(clause: str, data: InterpretData) -> list[str]:
+    """The parts of a clause that carry their own negation ("no tests" / "no alerts"), as
+    ``clause_polarity`` counts them; the report's facet reader uses the same split."""
+    return _coordinated(clause, data)
+
+
 def clause_polarity(clause: str, data: InterpretData) -> int:
     """+1 affirmative, -1 negated, +2 double negation, 0 no content (even negations affirm)."""
     words = re.findall(r"[\w']+", clause)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from rapidfuzz.distance import OSA
+
 from assessment.models import Label
 from assessment.understanding.lexicon import InterpretData
 
@@ -14,19 +16,7 @@ def _collapse_repeats(word: str) -> str:
 
 def _osa(a: str, b: str, limit: int = 2) -> int:
     """Edit distance with adjacent transpositions (optimal string alignment), capped at ``limit``+1."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        cur = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                cur[j] = min(cur[j], prev2[j - 2] + 1)
-        prev2, prev = prev, cur
-    return prev[-1]
+    return int(OSA.distance(a, b, score_cutoff=limit))
 
 
 def fuzzy_word(word: str, data: InterpretData) -> tuple[Label, str] | None:

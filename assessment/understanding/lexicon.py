@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
@@ -13,6 +12,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from assessment.models import LABELS, Label
+from knowledge.text import normalize_answer
 
 DATA_FILE = Path(str(files("assessment.understanding") / "lexicon.yaml"))
 
@@ -114,17 +114,6 @@ class InterpretData:
     prototypes: tuple[tuple[Label, str], ...]
 
 
-def normalize(text: str) -> str:
-    """Lower-case, unify apostrophes and whitespace, drop control characters and edge punctuation."""
-    text = unicodedata.normalize("NFKC", text)
-    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'").lower()
-    # Control characters become spaces; format characters (zero-width joiners in emoji) are dropped.
-    text = "".join(
-        " " if unicodedata.category(ch) == "Cc" else ch for ch in text if unicodedata.category(ch) != "Cf"
-    )
-    return re.sub(r"\s+", " ", text).strip(" .,!;:-–—\"'()[]")
-
-
 def parse(raw: object, source: str = str(DATA_FILE)) -> InterpretData:
     """Validate raw YAML content and compile it; errors name the file, field and reason."""
     try:
@@ -138,7 +127,7 @@ def parse(raw: object, source: str = str(DATA_FILE)) -> InterpretData:
         table: dict[str, Label] = {}
         for label in LABELS:
             for phrase in getattr(group, label):
-                table.setdefault(normalize(phrase) or phrase, label)
+                table.setdefault(normalize_answer(phrase) or phrase, label)
         return table
 
     cue = {name: _alternation(getattr(data.cues, name)) for name in _Cues.model_fields}

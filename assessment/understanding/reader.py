@@ -25,8 +25,9 @@ from assessment.models import LABELS, Interpretation, Label, Question
 from assessment.understanding.clauses import negations
 from assessment.understanding.injection import looks_like_injection
 from assessment.understanding.interrogative import looks_like_question
-from assessment.understanding.lexicon import load_data, normalize
+from assessment.understanding.lexicon import load_data
 from assessment.understanding.rules import RuleResult, apply_rules, margin_confidence
+from knowledge.text import normalize_answer
 
 CLARIFY_THRESHOLD = 0.6  # for the hand-written rules (fallback); the model's bars are in its artifact
 EMBEDDING_WEIGHT = 1.5  # evidence the model adds at full probability; a strong rule cue adds 2.5-3
@@ -77,7 +78,7 @@ def _option_match(text: str, options: Sequence[str]) -> Interpretation | None:
     """The answer is exactly one of the offered options: take that option's meaning."""
     data = load_data()
     for option in options:
-        key = normalize(str(option))
+        key = normalize_answer(str(option))
         if not key or key != text:
             continue
         if key in data.quick:
@@ -154,7 +155,7 @@ def _interpret(
         options = [clean_text(str(o)) for o in options] if options else None
         # Markup carries no answer: read only the words between tags (pasted HTML, <script>...).
         answer = _MARKUP.sub(" ", _SCRIPT_BLOCK.sub(" ", answer[:10_000]))
-        text = normalize(answer)
+        text = normalize_answer(answer)
         if options:
             chosen = _option_match(text, options)
             if chosen:

@@ -24,7 +24,8 @@ from assessment.understanding.clauses import (
 from assessment.understanding.clauses import clause_polarity as _clause_polarity
 from assessment.understanding.clauses import clauses as _clauses
 from assessment.understanding.fuzzy import fuzzy_phrase, fuzzy_word
-from assessment.understanding.lexicon import InterpretData, load_data, normalize
+from assessment.understanding.interrogative import QUESTION_WORDS
+from assessment.understanding.lexicon import InterpretData, load_data
 from assessment.understanding.patterns import (
     caveat_weight,
     coverage_label,
@@ -32,6 +33,7 @@ from assessment.understanding.patterns import (
     scoped_yes,
     stale_one_off,
 )
+from knowledge.text import normalize_answer
 
 # Evidence weights: strong cues (an explicit "no", "not sure", a plan) outweigh the polarity of a
 # plain statement, which is weak evidence on its own.
@@ -53,37 +55,6 @@ _TOKEN = re.compile(r"[\w'/%+.-]+|[^\w\s]", re.UNICODE)
 _FREQUENCY = frozenset({"usually", "often", "generally", "typically", "sometimes", "occasionally"})
 _CONTRAST = re.compile(r"\b(?:but|however|although|though|except that)\b")
 _INNER_SO = re.compile(r"(?<!\bor)\s(?:and )?so(?! far| that| many| much| long| to speak)[\s,]+(.+)$")
-_QUESTION_WORDS = frozenset(
-    {
-        "what",
-        "what's",
-        "whats",
-        "which",
-        "how",
-        "why",
-        "who",
-        "whom",
-        "when",
-        "where",
-        "huh",
-        "sorry",
-        "pardon",
-    }
-    | {
-        "meaning",
-        "define",
-        "explain",
-        "clarify",
-        "can",
-        "could",
-        "would",
-        "does",
-        "do",
-        "is",
-        "are",
-        "should",
-    }
-)
 _CARVE_OUT_TOPIC = re.compile(
     r"office|physical|premises|building|data ?cent|server room|facilit|fire|flood|power|environment|"
     r"hardware|card|payment|media|disk",
@@ -189,7 +160,7 @@ def _shorten(text: str) -> str:
 def apply_rules(answer: str, question: str = "") -> RuleResult:
     """Interpret ``answer`` with cue rules only; never raises."""
     data = load_data()
-    text = normalize(_shorten(answer))
+    text = normalize_answer(_shorten(answer))
     if not text:
         return RuleResult("unknown", 0.2, "empty answer")
     if text in data.quick:
@@ -236,7 +207,7 @@ def apply_rules(answer: str, question: str = "") -> RuleResult:
         add("unknown", W_STRONG, "says they do not know")
     if cue["delegation"].search(text):
         add("unknown", W_STRONG, "someone else would know")
-    asks_back = any(cue["question_back"].match(c) for c in clauses) or text.split(" ")[0] in _QUESTION_WORDS
+    asks_back = any(cue["question_back"].match(c) for c in clauses) or text.split(" ")[0] in QUESTION_WORDS
     if text.endswith("?") and asks_back:
         add("unknown", W_STRONG, "asks a question back")
     elif text.endswith("?"):

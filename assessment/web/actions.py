@@ -9,23 +9,23 @@ import streamlit as st
 
 from assessment.interview.storage import new_session_id
 from assessment.web import support
-from assessment.web.resources import Resources, chat_max_chars
+from assessment.web.resources import Resources
 from assessment.web.state import flash, persist, restorer
 from assessment.web.support import text as t
+from assessment.web.timing import timed
 
 
 def handle_pending(res: Resources) -> None:
     """Apply the actions widgets queued, in order; answers are applied and saved one by one.
 
-    While answers are being applied the chat input is shown disabled, so the browser cannot send a
-    submission that Streamlit would coalesce away (DESIGN.md, platform limits); then a rerun draws
-    the page with it enabled again. A new submission can start a new run while the old one is still
-    inside ``apply_turns`` (pure Python cannot be stopped), so the queue is drained under a lock
+    Typed answers come from the chat box (``assessment.web.chat_box``), which holds each one in the
+    browser until the server has taken it, so none is coalesced away (DESIGN.md, platform limits) and
+    the input never has to be disabled. A new submission can start a new run while the old one is
+    still inside ``apply_turns`` (pure Python cannot be stopped), so the queue is drained under a lock
     held per browser session: the newer run waits, then finds what is left.
     """
     queue: list[tuple[str, Any]] = st.session_state.setdefault("queue", [])
     lock: threading.Lock = st.session_state.setdefault("queue_lock", threading.Lock())
-    turned = bool(st.session_state.pop("input_disabled", False))
     with lock:
         while queue:
             live = st.session_state.get("live")
@@ -35,16 +35,11 @@ def handle_pending(res: Resources) -> None:
             elif live is None:
                 queue.pop(0)  # an answer for a session this tab no longer shows
             else:
-                if not turned:
-                    turned = True
-                    st.chat_input(
-                        t("thinking"), key="chat_text", disabled=True, max_chars=chat_max_chars(res)
-                    )
-                for kind, message in support.apply_turns(queue, live, restorer(res)):
+                with timed("turns"):
+                    notices = support.apply_turns(queue, live, restorer(res))
+                for kind, message in notices:
                     flash(kind, message)
                 st.session_state["iv"] = live.interview
-    if turned:
-        st.rerun()
 
 
 def other_action(res: Resources, action: str) -> None:

@@ -8,13 +8,21 @@ import streamlit as st
 
 from assessment.models import Question
 from assessment.web import support
+from assessment.web.chat_box import chat_box
+from assessment.web.history import history_pages, split_history
 from assessment.web.resources import Resources, chat_max_chars
 from assessment.web.results import results
 from assessment.web.sidebar import sidebar
-from assessment.web.state import on_chat_submit, set_pending
+from assessment.web.state import set_pending
 from assessment.web.support import text as t
+from assessment.web.transcript import history_markdown
 
 RECENT_BUBBLES = 2  # chat turns left visible under the results; earlier ones fold into an expander
+# During the interview the latest bubbles stay on the page; older ones fold into pages, so a
+# session with thousands of turns renders as fast as a short one. Each bubble costs the server an
+# element on every turn; the folded pages are one Markdown block each (assessment/web/transcript.py).
+LIVE_BUBBLES = 40
+PAGE_BUBBLES = 50
 
 
 def interview_page(res: Resources, iv: Any) -> None:
@@ -28,13 +36,9 @@ def interview_page(res: Resources, iv: Any) -> None:
         # Finished: results first; the conversation stays below for follow-up questions.
         results(res, report, iv)
         st.subheader(t("conversation_heading"))
-        earlier, recent = bubbles[:-RECENT_BUBBLES], bubbles[-RECENT_BUBBLES:]
-        if earlier:
-            with st.expander(t("conversation_earlier", count=len(earlier))):
-                chat_bubbles(earlier)
-        chat_bubbles(recent)
+        history(bubbles, RECENT_BUBBLES)
     else:
-        chat_bubbles(bubbles)
+        history(bubbles, LIVE_BUBBLES)
         st.caption(
             t(
                 "question_progress",
@@ -45,13 +49,38 @@ def interview_page(res: Resources, iv: Any) -> None:
         question_block(question)
     # Finished, the input sits inline under the conversation: a bottom-pinned input would keep the
     # view pinned to the end of the page instead of showing the results from the top.
-    place = st.container() if question is None else st
-    place.chat_input(
-        t("chat_placeholder" if question is not None else "chat_placeholder_finished"),
-        key="chat_text",
-        on_submit=on_chat_submit,
+    chat_box(
+        placeholder=t("chat_placeholder" if question is not None else "chat_placeholder_finished"),
         max_chars=chat_max_chars(res),
+        container=st.container() if question is None else None,
     )
+
+
+def history(bubbles: list[tuple[str, str]], recent: int) -> None:
+    """The last ``recent`` bubbles, and the earlier ones one page at a time in an expander."""
+    earlier, latest = split_history(bubbles, recent)
+    if earlier:
+        with st.expander(t("conversation_earlier", count=len(earlier))):
+            earlier_history(earlier)
+    chat_bubbles(latest)
+
+
+@st.fragment
+def earlier_history(earlier: list[tuple[str, str]]) -> None:
+    """One page of earlier turns as one cached Markdown block; picking a page reruns only this part."""
+    pages = history_pages(len(earlier), PAGE_BUBBLES)
+    page = pages[-1]
+    if len(pages) > 1:
+        page = st.selectbox(
+            t("conversation_page"),
+            pages,
+            index=len(pages) - 1,
+            format_func=lambda p: t(
+                "conversation_page_label", first=p.first, last=p.last, count=len(earlier)
+            ),
+            key="history_page",
+        )
+    st.markdown(history_markdown(tuple(earlier[page.start : page.stop])))
 
 
 def chat_bubbles(bubbles: list[tuple[str, str]]) -> None:

@@ -11,6 +11,8 @@ from assessment.interview.storage import SessionStore
 from assessment.web import support
 from knowledge.settings import Settings
 
+TORCH_THREADS = 1  # see get_retriever
+
 
 @st.cache_resource(show_spinner=False)
 def get_store(url: str | None, data_dir: str) -> SessionStore:
@@ -23,11 +25,20 @@ def get_retriever(data_dir: str) -> support.LazyValue:
     """The knowledge retriever, loading in the background so the first page is interactive at once."""
 
     def build() -> Any:
+        import torch
+
         from assessment.understanding.reader import warm_up
         from knowledge import Retriever
 
+        # One thread per model call: the reader's and the retriever's inputs are a sentence or two, and
+        # several founders' turns run side by side; intra-op threads only spin on a busy machine (the
+        # CPU time of a turn was three times higher with two; bench/turns.py).
+        torch.set_num_threads(TORCH_THREADS)
         warm_up()  # the model and answer prototypes first: the first answer needs them soonest
-        return Retriever.load(data_dir=Path(data_dir), progress=False)
+        retriever = Retriever.load(data_dir=Path(data_dir), progress=False)
+        # The SOC 2 basics index opens on its first search: open it now, not on the first side question.
+        retriever.search_basics("what is a SOC 2 report", k=1)
+        return retriever
 
     return support.LazyValue(build, name="retriever-load")
 

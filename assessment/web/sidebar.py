@@ -40,13 +40,14 @@ def sidebar(res: Resources, iv: Any, report: Report, progress: Any) -> None:
             ]
             lines.append(f"- {t('sidebar_overall')}: **{report.overall:.0f}**")
             st.markdown("\n".join(lines))
-            st.caption(t("sidebar_scores_caption"))
+            st.caption(t("sidebar_scores_caption_finished" if report.finished else "sidebar_scores_caption"))
         st.subheader(t("sidebar_controls_heading"))
         st.button(t("back_button"), on_click=set_pending, args=("back",), key="back", width="stretch")
         restart_control()
         st.download_button(
             t("save_button"),
-            data=json.dumps(iv.to_dict(), ensure_ascii=False, indent=2),
+            # Built only when clicked: a long session is not sent to the browser on every turn.
+            data=lambda: json.dumps(iv.to_dict(), ensure_ascii=False, indent=2),
             file_name="SESSION.json",
             mime="application/json",
             help=t("save_help"),

@@ -9,7 +9,13 @@ from typing import Any
 import streamlit as st
 
 from assessment.interview.live import LiveSession
-from assessment.interview.storage import SessionDamaged, VersionConflict, is_issued_session_id, new_session_id
+from assessment.interview.storage import (
+    SessionDamaged,
+    SessionNotYours,
+    VersionConflict,
+    is_issued_session_id,
+    new_session_id,
+)
 from assessment.web import support
 from assessment.web.resources import Resources
 from assessment.web.support import text as t
@@ -28,11 +34,6 @@ def set_pending(action: str, value: Any = None) -> None:
     A queue, not one slot: a second submission arriving before the first was applied is kept too.
     """
     st.session_state.setdefault("queue", []).append((action, value))
-
-
-def on_chat_submit() -> None:
-    """Chat input callback: queue the typed text as an answer."""
-    set_pending("answer", st.session_state.get("chat_text") or "")
 
 
 def session_id(res: Resources) -> str:
@@ -67,6 +68,13 @@ def ensure_interview(res: Resources, sid: str) -> None:
     if live is not None and live.session_id == sid:
         try:
             live.refresh(restorer(res))  # another tab or replica may have answered meanwhile
+        except SessionNotYours:  # given to another user meanwhile (soc2-ready sessions set-owner)
+            log.warning("session %s no longer belongs to this user", sid)
+            new_sid = new_session_id()
+            st.query_params["sid"] = new_sid
+            st.session_state.update(sid=new_sid, iv=None, live=None)
+            flash("warning", t("session_not_yours"))
+            return
         except (support.UploadError, SessionDamaged) as exc:
             log.warning("cannot refresh session %s: %s", sid, exc)
         st.session_state["iv"] = live.interview

@@ -310,10 +310,11 @@ def report_renderer(report: Report, fmt: str, retriever: Any = None) -> Callable
 
 
 def top_gaps(report: Report, limit: int = 5) -> list[Gap]:
-    """The gaps to tackle first (severity, then quick wins, then criterion order)."""
+    """The gaps to tackle first, in the report's order, each tailored to what the founder said."""
     from assessment.report.plan import prioritize
+    from assessment.report.tailor import tailored_gap
 
-    return prioritize(report.gaps)[:limit]
+    return [tailored_gap(gap, report.answers) for gap in prioritize(report.gaps)[:limit]]
 
 
 def roadmap(report: Report) -> dict[str, list[Gap]]:
@@ -328,16 +329,17 @@ def roadmap(report: Report) -> dict[str, list[Gap]]:
 
 def describe_mode(llm: Any = None) -> str:
     """Which mode answers the founder: the LLM module's own description, else offline mode."""
+    offline = render_message("mode_offline", "llm/notices.yaml")  # the LLM module's own wording
     if llm is None:
         # Offline needs no LLM code at all; importing LangChain would slow the first page.
-        return text("mode_offline")
+        return offline
     try:
         from assessment import llm as llm_module
     except ImportError:
-        return text("mode_offline")
+        return offline
     describe: Callable[..., object] | None = getattr(llm_module, "describe_mode", None)
     if describe is None:
-        return text("mode_offline")
+        return offline
     return str(describe(llm))
 
 

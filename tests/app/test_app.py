@@ -7,12 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fakes.apptest import assert_clean, interview, new_app, start
+from fakes.apptest import assert_clean, interview, new_app, say, start
 from streamlit.testing.v1 import AppTest
 
-from assessment.web import support
 from assessment.interview.engine import Interview
 from assessment.interview.storage import SessionStore, is_valid_session_id, new_session_id
+from assessment.templates import render_message
+from assessment.web import support
 
 MAX_TURNS = 150
 
@@ -80,7 +81,7 @@ def test_answer_by_button_and_by_text_persist_after_each_turn(app_env: Path) -> 
     store = SessionStore(url=f"sqlite:///{app_env}")
     assert store.load(sid) == interview(at).to_dict()
 
-    at.chat_input[0].set_value("No, we have nothing like that yet").run()
+    say(at, "No, we have nothing like that yet")
     assert_clean(at)
     assert ("user", "No, we have nothing like that yet") in turns(at)
     assert store.load(sid) == interview(at).to_dict()
@@ -93,7 +94,7 @@ def test_side_question_answers_and_keeps_the_question(app_env: Path) -> None:
     at = start(new_app(), ["confidentiality"])
     before = interview(at).next_question()
     answered = len(interview(at).report().answers)
-    at.chat_input[0].set_value("what does CC6.1 mean?").run()
+    say(at, "what does CC6.1 mean?")
     assert_clean(at)
     reply = turns(at)[-1]
     assert reply[0] == "assistant" and "CC6.1" in reply[1]
@@ -117,10 +118,10 @@ def test_back_button_asks_the_previous_question_again(app_env: Path) -> None:
 def test_typed_commands_skip_and_back(app_env: Path) -> None:
     at = start(new_app(), ["confidentiality"])
     first = interview(at).next_question()
-    at.chat_input[0].set_value("skip").run()
+    say(at, "skip")
     assert_clean(at)
     assert interview(at).next_question() != first
-    at.chat_input[0].set_value("back").run()
+    say(at, "back")
     assert interview(at).next_question() == first
 
 
@@ -133,7 +134,7 @@ def test_scoping_interview_starts_with_company_questions(app_env: Path) -> None:
     if question.options:
         quick_replies(at)[0].click().run()
     else:
-        at.chat_input[0].set_value("12").run()
+        say(at, "12")
     assert_clean(at)
     assert interview(at).next_question() != question
 
@@ -351,7 +352,8 @@ def test_lazy_value_forwards_and_reraises() -> None:
 
 
 def test_mode_text_and_category_labels() -> None:
-    assert support.describe_mode(None)
-    assert support.category_label("processing_integrity") == "Processing integrity"
+    offline = render_message("mode_offline", "llm/notices.yaml")
+    assert support.describe_mode(None) == offline
+    assert support.category_label("processing_integrity") == support.text("category_processing_integrity")
     assert support.category_label("custom_thing") == "Custom thing"
-    assert support.text("sidebar_mode", mode="Offline mode") == "Mode: Offline mode"
+    assert offline in support.text("sidebar_mode", mode=offline)

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from fakes.apptest import assert_clean, interview, new_app, start
+from fakes.messages import shows
 from fakes.prowler import compliance_csv, scan_rows
 
 from assessment.evidence.errors import say
@@ -24,7 +25,7 @@ def test_upload_scan_prefills_and_bad_file_changes_nothing(app_env: Path) -> Non
     at.sidebar.file_uploader(key="evidence_file").set_value(("soc2_aws.csv", scan, "text/csv")).run()
     at.sidebar.button(key="evidence_button").click().run()
     assert_clean(at)
-    assert [s.value for s in at.success] and "Scan results added" in at.success[0].value
+    assert [s.value for s in at.success] and shows(at.success[0].value, "imported", "evidence.yaml")
     iv = interview(at)
     assert iv.to_dict()["evidence"][0]["info"]["source"] == "soc2_aws.csv"
     # Answer until a pre-filled question comes up, then confirm it with its quick reply.

@@ -17,14 +17,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fakes.apptest import APP, assert_clean, interview, new_app, start
+from fakes.apptest import APP, assert_clean, interview, new_app, say, start
 from streamlit.string_util import clean_text
 from streamlit.testing.v1 import AppTest
 
-from assessment.web import support
 from assessment.interview.engine import Interview
 from assessment.interview.storage import DB_FILENAME, SessionStore
 from assessment.templates import render_message
+from assessment.web import support
 from knowledge.settings import Settings
 
 MAX_TURNS = 150
@@ -74,7 +74,7 @@ def user_texts(data: dict[str, Any]) -> list[str]:
 
 
 def type_answer(at: AppTest, said: str) -> AppTest:
-    at.chat_input[0].set_value(said).run()
+    say(at, said)
     return at
 
 

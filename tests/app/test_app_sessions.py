@@ -7,12 +7,12 @@ import re
 import sqlite3
 from pathlib import Path
 
-from fakes.apptest import assert_clean, interview, new_app, start
+from fakes.apptest import assert_clean, interview, new_app, say, start
 from streamlit.testing.v1 import AppTest
 
-from assessment.web import support
 from assessment.interview.engine import Interview
 from assessment.interview.storage import SessionStore, new_session_id
+from assessment.web import support
 from knowledge.settings import Settings
 
 INJECTION = "no ![x](http://host.invalid/p.png) [click](https://evil.invalid) www.evil.invalid <img src=x>"
@@ -37,7 +37,7 @@ def test_a_chosen_session_id_in_a_link_is_never_adopted(app_env: Path) -> None:
         assert at.query_params["sid"] != chosen
         assert support.text("unknown_session_link") in [i.value for i in at.info]
         start(at, ["confidentiality"])
-        at.chat_input[0].set_value("yes, every laptop is encrypted").run()
+        say(at, "yes, every laptop is encrypted")
         store = SessionStore(url=f"sqlite:///{app_env}")
         assert store.load(chosen) is None  # what the victim typed is not under the attacker's id
         assert store.load(at.query_params["sid"]) is not None
@@ -46,7 +46,7 @@ def test_a_chosen_session_id_in_a_link_is_never_adopted(app_env: Path) -> None:
 
 def test_a_saved_sessions_link_still_resumes_it(app_env: Path) -> None:
     at = start(new_app(), ["confidentiality"])
-    at.chat_input[0].set_value("yes, every laptop is encrypted").run()
+    say(at, "yes, every laptop is encrypted")
     sid = at.query_params["sid"]
     again = new_app(sid)
     assert_clean(again)
@@ -56,7 +56,7 @@ def test_a_saved_sessions_link_still_resumes_it(app_env: Path) -> None:
 
 def test_injected_markdown_never_renders_as_image_or_link(app_env: Path) -> None:
     at = start(new_app(), ["confidentiality"])
-    at.chat_input[0].set_value(INJECTION).run()
+    say(at, INJECTION)
     assert_clean(at)
     assert any(INJECTION.split()[0] in t for t in all_markdown(at))
     assert [t for t in all_markdown(at) if LIVE_MARKUP.search(t)] == []
@@ -83,7 +83,7 @@ def test_a_one_megabyte_answer_saves_a_file_the_app_resumes(app_env: Path) -> No
     limit = Settings().max_upload_bytes
     at = start(new_app(), ["confidentiality"])
     big = "we encrypt everything. " * (1_000_000 // 23)
-    at.chat_input[0].set_value(big).run()
+    say(at, big)
     assert_clean(at)
     saved = json.dumps(interview(at).to_dict(), ensure_ascii=False, indent=2).encode()  # the download
     assert len(saved) < limit  # the long answer is stored once, not in transcript and event both
@@ -119,7 +119,7 @@ def test_uploads_with_surrogates_are_cleaned_and_deep_json_is_refused(app_env: P
 
 def test_a_damaged_row_is_moved_aside_naming_the_session_and_others_keep_working(app_env: Path) -> None:
     good = start(new_app(), ["confidentiality"])
-    good.chat_input[0].set_value("yes").run()
+    say(good, "yes")
     good_sid = good.query_params["sid"]
     bad = start(new_app(), ["confidentiality"])
     bad_sid = bad.query_params["sid"]

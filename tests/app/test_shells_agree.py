@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
-from fakes.apptest import assert_clean, interview, new_app, start
+from fakes.apptest import assert_clean, interview, new_app, say, start
 
 from assessment.cli.main import main
 from assessment.interview.engine import Interview
@@ -59,7 +59,7 @@ def _app_report() -> Report:
     for said in SCRIPT:
         if interview(at).next_question() is None:
             break
-        at.chat_input[0].set_value(said).run()
+        say(at, said)
         assert_clean(at)
     return interview(at).report()
 

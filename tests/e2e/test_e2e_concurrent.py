@@ -11,29 +11,25 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlparse
 
 import pytest
 from fakes.browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    SETTLED,
-    copy_index,
+    ACTION_TIMEOUT_MS,
+    AppServer,
+    chromium_async,
     needs_chromium,
-    start_server,
-    stop_server,
+    pick_scope_async,
+    session_id,
+    settle_async,
 )
 
 from assessment.interview.storage import SessionStore, default_url
 
-ACTION_TIMEOUT_MS = 60_000
 ANSWERS_PER_TAB = 4
 
-pytestmark = [pytest.mark.browser, needs_chromium]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, needs_chromium]
 
 
 @dataclass
@@ -71,28 +67,6 @@ def _tabs() -> list[Tab]:
     return tabs
 
 
-@pytest.fixture(scope="module")
-def server(
-    retriever: object, session_data_dir: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[str, Path]]:
-    """A running app server (URL, data dir) whose data dir holds a copy of the real index."""
-    data_dir = copy_index(session_data_dir, tmp_path_factory)
-    proc, url = start_server(data_dir)
-    try:
-        yield url, data_dir
-    finally:
-        stop_server(proc)
-
-
-async def _settle(page: Any) -> None:
-    """Wait until the Streamlit script has finished its rerun (as Streamlit's own e2e helpers do)."""
-    await page.wait_for_timeout(250)
-    await page.wait_for_selector(
-        SETTLED,
-        timeout=ACTION_TIMEOUT_MS,
-    )
-
-
 async def _founder(browser: Any, url: str, tab: Tab) -> None:
     """One browser context: pick the scope, start, type every answer, then read the transcript."""
     from playwright.async_api import expect
@@ -103,16 +77,13 @@ async def _founder(browser: Any, url: str, tab: Tab) -> None:
         await page.goto(url)
         start = page.get_by_role("button", name="Start the interview")
         await expect(start).to_be_visible(timeout=ACTION_TIMEOUT_MS)
-        await _settle(page)
+        await settle_async(page)
         if tab.scope_label:
-            await page.get_by_role("combobox", name="I already know my scope (optional)").click()
-            await page.get_by_role("option", name=tab.scope_label).click()
-            await page.keyboard.press("Escape")
-            await _settle(page)
+            await pick_scope_async(page, tab.scope_label)
         await start.click()
         chat = page.get_by_test_id("stChatInputTextArea")
         await expect(chat).to_be_visible(timeout=ACTION_TIMEOUT_MS)
-        await _settle(page)
+        await settle_async(page)
         bubbles = page.get_by_test_id("stChatMessage")
         for said in tab.answers:
             await chat.fill(said)
@@ -120,31 +91,24 @@ async def _founder(browser: Any, url: str, tab: Tab) -> None:
             # The founder's own bubble, once (the reply may quote the answer too).
             mine = bubbles.filter(has=page.get_by_test_id("stChatMessageAvatarUser")).filter(has_text=said)
             await expect(mine).to_have_count(1, timeout=ACTION_TIMEOUT_MS)
-            await _settle(page)
-        tab.sid = parse_qs(urlparse(page.url).query)["sid"][0]
+            await settle_async(page)
+        tab.sid = session_id(page)
         tab.bubbles = await bubbles.all_inner_texts()
     finally:
         await context.close()
 
 
 async def _run_all(url: str, tabs: list[Tab]) -> None:
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            await asyncio.gather(*(_founder(browser, url, tab) for tab in tabs))
-        finally:
-            await browser.close()
+    async with chromium_async() as browser:
+        await asyncio.gather(*(_founder(browser, url, tab) for tab in tabs))
 
 
-def test_concurrent_founders_keep_separate_sessions(server: tuple[str, Path]) -> None:
-    url, data_dir = server
+def test_concurrent_founders_keep_separate_sessions(app_server: AppServer) -> None:
     tabs = _tabs()
-    asyncio.run(_run_all(url, tabs))
+    asyncio.run(_run_all(app_server.url, tabs))
 
     assert len({tab.sid for tab in tabs}) == len(tabs)
-    store = SessionStore(url=default_url(data_dir))
+    store = SessionStore(url=default_url(app_server.data_dir))
     try:
         for tab in tabs:
             data = store.load(tab.sid)

@@ -6,10 +6,12 @@ import json
 from pathlib import Path
 
 import jsonschema
+from fakes.messages import shows
 from fakes.prowler import compliance_csv, scan_rows
 
 from assessment.cli.main import main
 from assessment.evidence.errors import say
+from assessment.evidence.prefill import count
 from assessment.interview.engine import Interview
 from assessment.report import render, report_schema
 
@@ -28,7 +30,7 @@ def test_file_to_interview_to_report(tmp_path: Path, capsys) -> None:  # type: i
     )
 
     assert main(["import-evidence", str(scan), "--session", str(session)]) == 0
-    assert "Scan results added" in capsys.readouterr().out
+    assert shows(capsys.readouterr().out, "imported", "evidence.yaml")
     iv = Interview.from_dict(json.loads(session.read_text(encoding="utf-8")))
     _answer_all(iv)
     report = iv.report()
@@ -55,7 +57,7 @@ def test_stale_scan_is_flagged_in_the_report() -> None:
     iv.import_evidence(compliance_csv(scan_rows(when="2020-01-01 00:00:00")).encode(), "old.csv")
     _answer_all(iv)
     md = str(render(iv.report(), "md"))
-    assert "Stale: this scan is" in md
+    assert shows(md, "report_stale", "evidence.yaml")
 
 
 def test_cli_bad_file_exits_2_and_leaves_the_session(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
@@ -65,7 +67,7 @@ def test_cli_bad_file_exits_2_and_leaves_the_session(tmp_path: Path, capsys) -> 
     junk = tmp_path / "junk.csv"
     junk.write_bytes(b"\x00\xff\x10" * 500)
     assert main(["import-evidence", str(junk), "--session", str(session)]) == 2
-    assert "junk.csv is not a text file" in capsys.readouterr().err
+    assert say("error_binary", file="junk.csv") in capsys.readouterr().err
     assert session.read_text(encoding="utf-8") == saved
 
 
@@ -74,5 +76,6 @@ def test_cli_without_session_prints_the_evidence(tmp_path: Path, capsys) -> None
     scan.write_text(compliance_csv(scan_rows()), encoding="utf-8")
     assert main(["import-evidence", str(scan)]) == 0
     out = capsys.readouterr().out
-    assert "`s3_bucket_public_access` fails for 3 of 12 resources → CC6.1 partly in place." in out
+    fails = say("check_fails", check="s3_bucket_public_access", failed=3, total=count(12, "resources"))
+    assert fails in out and f"CC6.1 {say('reading_partial')}." in out
     assert "manual only (asked as usual): CC1.1, CC2.2, CC9.1" in out

@@ -25,17 +25,24 @@ class RaisingChatModel(BaseChatModel):
         return "raising"
 
 
-class SlowChatModel(BaseChatModel):
-    """A provider that does not answer until released."""
+class ReadTimeout(Exception):
+    """What an HTTP client raises when its read timeout runs out (named like httpx's)."""
 
+
+class SlowChatModel(BaseChatModel):
+    """A provider that does not answer: its client gives up after ``timeout`` seconds, as real
+    clients configured by ``build_chat_model`` do, unless the test releases it first."""
+
+    timeout: float = 0.2
     _release: threading.Event = PrivateAttr(default_factory=threading.Event)
 
     def release(self) -> None:
-        """Let the pending call return."""
+        """Let a pending call return."""
         self._release.set()
 
     def _generate(self, messages: list[BaseMessage], *args: Any, **kwargs: Any) -> ChatResult:
-        self._release.wait(30)
+        if not self._release.wait(self.timeout):
+            raise ReadTimeout("The read operation timed out")
         reply = AIMessage(content='{"label": "yes", "rationale": "late"}')
         return ChatResult(generations=[ChatGeneration(message=reply)])
 

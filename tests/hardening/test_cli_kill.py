@@ -46,6 +46,7 @@ def _wait_for(path: Path, count: int, proc: subprocess.Popen[str]) -> None:
         time.sleep(0.05)
 
 
+@pytest.mark.slow  # a CLI process per signal, killed mid-interview
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM, signal.SIGHUP])
 def test_cli_killed_after_five_answers_keeps_them(tmp_path: Path, sig: signal.Signals) -> None:
     save = tmp_path / "session.json"

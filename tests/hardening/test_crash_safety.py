@@ -238,6 +238,7 @@ def load_after_crash(db: Path, sid: str) -> dict[str, Any] | None:
 # -- SIGKILL at chosen moments ------------------------------------------------------------------
 
 
+@pytest.mark.slow  # driver processes killed with SIGKILL
 @pytest.mark.parametrize("pause_at", [1, 4, 11])
 def test_kill_inside_the_commit_loses_only_the_answer_in_flight(
     tmp_path: Path, driver_script: Path, launched: list[Driver], pause_at: int
@@ -273,6 +274,7 @@ def test_kill_inside_the_commit_loses_only_the_answer_in_flight(
     assert report.finished and set(report.category_scores) == {"security", "availability"}
 
 
+@pytest.mark.slow  # driver processes killed again and again
 @pytest.mark.parametrize(
     ("pad", "kill_points"),
     [
@@ -423,6 +425,7 @@ def test_two_faults_in_the_same_second_keep_both_damaged_copies(tmp_path: Path) 
     assert sorted(p.read_bytes() for p in moved) == sorted(c for c in contents if c is not None)
 
 
+@pytest.mark.slow  # waits out the store's lock timeout
 def test_locked_database_is_left_in_place_with_a_clear_error(tmp_path: Path) -> None:
     db = tmp_path / DB_FILENAME
     holder = sqlite3.connect(db, isolation_level=None)

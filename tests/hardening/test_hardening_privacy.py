@@ -66,6 +66,7 @@ def test_guard_catches_connections(no_network: list[Any]) -> None:
     no_network.clear()
 
 
+@pytest.mark.slow  # builds a fresh index with the real embedding model
 def test_fresh_index_interview_and_reports_make_no_connection(
     no_network: list[Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

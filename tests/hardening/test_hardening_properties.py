@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -50,6 +51,7 @@ turn = st.one_of(
 )
 
 
+@pytest.mark.slow  # the trained reader on every generated answer
 @PROPERTY
 @given(
     answer=st.one_of(st.text(max_size=400), st.sampled_from(ODD + QUICK)),

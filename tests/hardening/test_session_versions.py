@@ -82,6 +82,7 @@ print("done", flush=True)
 """
 
 
+@pytest.mark.slow  # two Python processes, each loading the engine and the reader
 def test_two_processes_writing_one_session_keep_both_answers(store_url: str, tmp_path: Path) -> None:
     store = SessionStore(url=store_url)
     sid = new_session_id()

@@ -14,7 +14,8 @@ import yaml
 
 from assessment.bank.loader import QUESTIONS_DIR, BankError, QuestionBank, load_bank
 from knowledge.corpus import Corpus
-from knowledge.models import CRITERION_ID, Category, Criterion
+from knowledge.ids import CRITERION_ID
+from knowledge.models import Category, Criterion
 
 IDS_FILE = Path(__file__).resolve().parents[2] / "data" / "expected_ids.txt"
 PREFIX_CATEGORY: dict[str, Category] = {
@@ -43,6 +44,7 @@ SCOPING_FIELDS = (
     "confidential_data",
     "report_type",
     "audit_deadline",
+    "company_name",  # optional: skipping it leaves the report's name to the session
 )
 SECURITY_BUDGET = 45  # scored questions plus follow-ups a Security-only interview may ask
 TOTAL_BUDGET = 80  # the same for all five categories

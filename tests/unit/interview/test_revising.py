@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import json
 
+import jsonschema
+from pypdf import PdfReader
+
 from assessment import Interview
+from assessment.report import render, report_schema
+from assessment.report.wording import say, strings
 from assessment.templates import render_message
 
 
@@ -85,3 +91,36 @@ def test_thats_not_right_offers_the_other_readings() -> None:
 def test_nothing_to_correct_at_the_start() -> None:
     iv, _, _ = _started()
     assert iv.answer("that's not right").message == render_message("correct_nothing")
+
+
+def test_the_audit_trail_is_in_the_appendix_of_every_format() -> None:
+    iv, qid, _ = _started()
+    iv.answer("Yes")
+    iv.revise(qid, "only for admins, not for contractors", by="dana@example.com")
+    report = iv.report()
+    (revision,) = report.revisions
+    assert (revision.question_id, revision.old_label, revision.new_label) == (qid, "yes", "partial")
+    heading = strings()["section_revisions"]
+    before = say("revision_answer", label="yes", answer="Yes")
+    markdown = str(render(report, "md"))
+    assert f"## {heading}" in markdown and "dana@example.com" in markdown and before in markdown
+    html = str(render(report, "html"))
+    assert f'<tr data-question="{qid}">' in html and "dana@example.com" in html
+    exported = json.loads(str(render(report, "json")))
+    assert exported["revisions"][0]["changed_by"] == "dana@example.com"
+    assert exported["revisions"][0]["new_answer"] == "only for admins, not for contractors"
+    jsonschema.validate(exported, report_schema())
+    data = render(report, "pdf")
+    assert isinstance(data, bytes)
+    text = " ".join((page.extract_text() or "") for page in PdfReader(io.BytesIO(data)).pages)
+    assert heading in " ".join(text.split())
+    assert "dana@example.com" in "".join(text.split())  # a narrow column may wrap it
+
+
+def test_no_audit_trail_section_without_changes() -> None:
+    iv, _, _ = _started()
+    iv.answer("Yes")
+    report = iv.report()
+    assert report.revisions == ()
+    assert strings()["section_revisions"] not in str(render(report, "md"))
+    assert json.loads(str(render(report, "json")))["revisions"] == []

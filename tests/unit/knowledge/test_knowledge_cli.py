@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from fakes.messages import shows
 
 from assessment.cli.main import main
+from assessment.templates import render_message
 from knowledge import Retriever
 
 
@@ -67,10 +69,10 @@ def test_import_of_wrong_file_exits_2_with_message(
     picture.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
     assert main(["--data-dir", str(data_dir), "import-criteria", str(picture)]) == 2
     err = capsys.readouterr().err
-    assert "error: logo.png: not a PDF or a YAML file" in err
+    assert render_message("criteria_import_not_yaml", file="logo.png") in err
     assert "Traceback" not in err
     assert main(["--data-dir", str(data_dir), "import-criteria", str(tmp_path / "missing.yaml")]) == 2
-    assert "cannot read the file" in capsys.readouterr().err
+    assert shows(capsys.readouterr().err, "criteria_import_unreadable")
     assert not (data_dir / "official_criteria.json").exists()
 
 

@@ -14,7 +14,8 @@ from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 from pydantic import Field
 
-from assessment.llm import LLM_CONFIDENCE, LLMAssist, as_assist, notice, should_ask_llm
+from assessment.llm import LLM_CONFIDENCE, LLMAssist, as_assist, describe_mode, notice, should_ask_llm
+from assessment.llm.assist import is_timeout
 from assessment.models import Interpretation, Question
 from knowledge.models import Hit
 
@@ -152,6 +153,49 @@ def test_slow_model_times_out(slow_model: SlowChatModel) -> None:
     assert assist.last_notice == notice("timeout", seconds="0.2")
 
 
+class _ProviderError(Exception):
+    """A provider's own wrapper around the client's error."""
+
+
+@pytest.mark.parametrize(
+    ("error", "timed_out"),
+    [
+        (TimeoutError("timed out"), True),
+        (type("APITimeoutError", (Exception,), {})("Request timed out."), True),
+        (ConnectionError("connection refused"), False),
+        (ValueError("bad reply"), False),
+    ],
+)
+def test_provider_timeouts_are_told_apart_from_other_errors(error: Exception, timed_out: bool) -> None:
+    assert is_timeout(error) is timed_out
+    try:
+        raise _ProviderError("request failed") from error
+    except _ProviderError as wrapped:
+        assert is_timeout(wrapped) is timed_out
+
+
+class _ThreadRecordingModel(BaseChatModel):
+    """Answers once and notes which thread called it."""
+
+    threads: list[threading.Thread] = Field(default_factory=list)
+
+    def _generate(self, messages: list[BaseMessage], *args: Any, **kwargs: Any) -> ChatResult:
+        self.threads.append(threading.current_thread())
+        reply = AIMessage(content='{"label": "partial", "rationale": "Only for admins."}')
+        return ChatResult(generations=[ChatGeneration(message=reply)])
+
+    @property
+    def _llm_type(self) -> str:
+        return "thread-recording"
+
+
+def test_a_call_runs_in_the_callers_thread() -> None:
+    """No helper thread: the provider's client enforces the timeout, so nothing is left running."""
+    model = _ThreadRecordingModel()
+    assert LLMAssist(model).interpret("only admins", MFA, UNSURE) is not None
+    assert model.threads == [threading.current_thread()]
+
+
 def test_repeated_failures_stop_calling_the_model() -> None:
     model = RaisingChatModel()
     assist = LLMAssist(model, max_failures=2)
@@ -160,6 +204,7 @@ def test_repeated_failures_stop_calling_the_model() -> None:
     assert model.calls == 2
     assert not assist.available
     assert assist.last_notice == notice("disabled")
+    assert describe_mode(assist) == notice("mode_llm_failed", model=assist.name)
 
 
 def test_notice_is_per_thread() -> None:

@@ -10,7 +10,14 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from pydantic import SecretStr
 
-from assessment.llm import LLMAssist, LLMConfigError, build_chat_model, describe_mode, parse_llm_spec
+from assessment.llm import (
+    LLMAssist,
+    LLMConfigError,
+    build_chat_model,
+    describe_mode,
+    notice,
+    parse_llm_spec,
+)
 from assessment.llm.config import model_label
 from knowledge.settings import Settings
 
@@ -86,7 +93,7 @@ def test_openai_key_from_provider_variable() -> None:
         "temperature": 0,
         "api_key": "sk-1",
         "timeout": 12.0,
-        "max_retries": 1,
+        "max_retries": 0,  # the timeout bounds the whole call: no second try
     }
 
 
@@ -112,7 +119,12 @@ def test_ollama_gets_base_url_and_no_key() -> None:
     build_chat_model(settings, factory=factory, environ={})
     name, kwargs = factory.calls[0]
     assert name == "llama3.1"
-    assert kwargs == {"model_provider": "ollama", "temperature": 0, "base_url": "http://gpu-box:11434"}
+    assert kwargs == {
+        "model_provider": "ollama",
+        "temperature": 0,
+        "base_url": "http://gpu-box:11434",
+        "client_kwargs": {"timeout": 30.0},  # ChatOllama passes these to its httpx client
+    }
 
 
 def test_reasoning_models_get_no_temperature() -> None:
@@ -149,10 +161,10 @@ def test_from_settings_reads_the_environment(monkeypatch: pytest.MonkeyPatch) ->
 
 
 def test_describe_mode() -> None:
-    assert describe_mode(None) == "Offline mode"
-    assert describe_mode(Settings(llm=None)) == "Offline mode"
-    assert describe_mode(Settings(llm="openai:gpt-4o-mini")) == "LLM: openai:gpt-4o-mini"
-    assert describe_mode("ollama:llama3.1") == "LLM: ollama:llama3.1"
+    assert describe_mode(None) == describe_mode(Settings(llm=None)) == notice("mode_offline")
+    assert describe_mode(Settings(llm="openai:gpt-4o-mini")) == notice("mode_llm", model="openai:gpt-4o-mini")
+    assert describe_mode("ollama:llama3.1") == notice("mode_llm", model="ollama:llama3.1")
     fake = FakeListChatModel(responses=["x"])
-    assert describe_mode(fake) == f"LLM: {model_label(fake)}"
-    assert describe_mode(LLMAssist(fake, name="ollama:llama3.1")) == "LLM: ollama:llama3.1"
+    assert describe_mode(fake) == notice("mode_llm", model=model_label(fake))
+    wrapped = LLMAssist(fake, name="ollama:llama3.1")
+    assert describe_mode(wrapped) == notice("mode_llm", model="ollama:llama3.1")

@@ -326,6 +326,20 @@ def test_side_question_not_covered_says_so(retriever: Retriever) -> None:
     assert reply.message.startswith(notice("not_covered"))
 
 
+def test_a_soc2_basics_question_keeps_the_basics_entry_in_llm_mode(retriever: Retriever) -> None:
+    model = RoutedChatModel(scripts={"side": _cite_first_passage, "phrase": GOOD_PHRASING})
+    iv = Interview(scope={"security"}, retriever=retriever, llm=model)
+    offline = Interview(scope={"security"}, retriever=retriever)
+    to_scored(iv)
+    to_scored(offline)
+    text = "What's the difference between SOC 1 and SOC 2?"
+    reply, offline_reply = iv.answer(text), offline.answer(text)
+    assert reply.kind == "side_question"
+    assert model.calls.get("side", 0) == 0  # the reviewed basics entry answers, not criteria passages
+    assert reply.message.split("\n\n")[0] == offline_reply.message.split("\n\n")[0]
+    assert "SOC 1" in reply.message
+
+
 @pytest.mark.parametrize(
     "bad", ["Use MFA everywhere.", "See [CC9.7] and [X1.1].", "NOT_COVERED, but [CC6.1]"]
 )

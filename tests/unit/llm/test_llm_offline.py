@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import socket
 from collections.abc import Iterator
 from typing import Any
@@ -11,6 +10,7 @@ import pytest
 from langchain_core.language_models import BaseChatModel
 from langchain_core.outputs import ChatResult
 
+from assessment.interview.engine import Interview
 from assessment.llm import LLMAssist, as_assist, build_chat_model, describe_mode, notice, should_ask_llm
 from assessment.models import Question
 from assessment.understanding.reader import interpret
@@ -72,7 +72,7 @@ def test_offline_settings_build_nothing(no_network: list[Any], monkeypatch: pyte
     assert build_chat_model(settings) is None
     assert LLMAssist.from_settings(settings) is None
     assert as_assist(None) is None
-    assert describe_mode(settings) == "Offline mode"
+    assert describe_mode(settings) == notice("mode_offline")
     assert no_network == []
 
 
@@ -93,12 +93,7 @@ def test_unreachable_provider_falls_back_to_offline(no_network: list[Any]) -> No
     assert no_network  # the fake provider did try, and was refused
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("assessment.interview.engine") is None, reason="engine not written yet"
-)
 def test_interview_without_llm_makes_no_network_call(no_network: list[Any]) -> None:
-    from assessment.interview.engine import Interview
-
     iv = Interview(scope={"security"}, retriever=None, llm=None)
     for _ in range(5):
         question = iv.next_question()
@@ -107,6 +102,6 @@ def test_interview_without_llm_makes_no_network_call(no_network: list[Any]) -> N
         reply = iv.answer(question.options[0] if question.options else "yes")
         assert reply.message and reply.notice is None
         assert question.display_text == question.text  # nobody rewords questions offline
-    assert iv.llm_mode == "Offline mode"
+    assert iv.llm_mode == notice("mode_offline")
     assert iv.report().summary_narrative is None
     assert no_network == []

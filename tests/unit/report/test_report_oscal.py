@@ -132,3 +132,22 @@ def test_deterministic_and_partial_reports_are_valid() -> None:
     partial = make_report(finished=False, categories=("security",))
     assert render(partial, "oscal") == render(partial, "oscal")
     assert _errors(json.loads(render(partial, "oscal"))) == []  # type: ignore[arg-type]
+
+
+def test_subservices_and_customer_controls_are_valid_oscal() -> None:
+    from assessment.scoping.user_controls import user_entity_controls
+
+    base = make_report()
+    said = ["Customers create API keys; we offer SAML SSO for enterprise customers.", HOSTILE]
+    report = replace(
+        base, user_entity_controls=user_entity_controls({"personal_data": True}, said, base.scope)
+    )
+    doc = json.loads(render(report, "oscal"))  # type: ignore[arg-type]
+    assert _errors(doc) == []
+    result = doc["assessment-results"]["results"][0]
+    assert result["local-definitions"]["components"][0]["title"] == "Amazon Web Services"
+    parts = result["attestations"][0]["parts"][0]["parts"]
+    assert len(parts) == len(report.user_entity_controls) and all(p["title"] and p["prose"] for p in parts)
+    ar = pytest.importorskip("trestle.oscal.assessment_results")
+    model = ar.Model.model_validate(doc) if hasattr(ar.Model, "model_validate") else ar.Model.parse_obj(doc)
+    assert model.assessment_results.results[0].attestations

@@ -13,8 +13,9 @@ from fakes.reports import make_report
 from pypdf import PdfReader
 
 from assessment.models import Report
-from assessment.report import FORMATS, SCHEMA_VERSION, build_view, render, report_schema
-from assessment.report.plan import EFFORT_RANK, FOUNDATIONS, SEVERITY_RANK
+from assessment.report import FORMATS, SCHEMA_VERSION, build_view, plan, render, report_schema
+from assessment.report.plan import FOUNDATIONS
+from assessment.report.view import say
 from knowledge.models import CATEGORY_TITLES, Hit
 
 SECTION_KEYS = (
@@ -76,26 +77,20 @@ def _outline_titles(items: list) -> list[str]:  # type: ignore[type-arg]
 
 
 def _priority(report: Report) -> list[str]:
-    order = {cid: i for i, cid in enumerate(c.criterion_id for c in report.criteria)}
-    ranked = sorted(
-        report.gaps,
-        key=lambda g: (
-            (0, FOUNDATIONS.index(g.criterion_id), 0, 0)
-            if g.criterion_id in FOUNDATIONS
-            else (1, SEVERITY_RANK[g.severity], EFFORT_RANK[g.effort], order[g.criterion_id])
-        ),
-    )
-    return [g.criterion_id for g in ranked]
+    """The plan's order, which every format (and the app) shows."""
+    return [g.criterion_id for g in plan.prioritize(report.gaps)]
 
 
-def test_view_orders_foundations_first_then_severity_then_effort(report: Report) -> None:
+def test_view_orders_foundations_first_and_respects_dependencies(report: Report) -> None:
     view = build_view(report)
     first = [g.criterion_id for g in view.gaps if g.criterion_id in FOUNDATIONS]
     assert [g.criterion_id for g in view.gaps[: len(first)]] == first  # policies, risk, ownership lead
     assert first == [cid for cid in FOUNDATIONS if cid in first]
-    rest = view.gaps[len(first) :]
-    keys = [(SEVERITY_RANK[g.severity], EFFORT_RANK[g.effort]) for g in rest]
-    assert rest and keys == sorted(keys)
+    placed: set[str] = set()
+    open_ids = {g.criterion_id for g in view.gaps}
+    for g in view.gaps:  # no gap comes before an open gap whose control it presupposes
+        assert all(p in placed for p in plan.prerequisites(g.criterion_id) if p in open_ids), g.criterion_id
+        placed.add(g.criterion_id)
     assert [g.criterion_id for g in view.gaps] == _priority(report)
     assert [g.rank for g in view.gaps] == list(range(1, len(report.gaps) + 1))
     assert len(view.top_gaps) == 3
@@ -161,17 +156,15 @@ def test_pdf_structure(report: Report, pdf_text: tuple[str, PdfReader]) -> None:
     assert all(p >= 0 for p in positions)
     assert positions == sorted(positions)
     assert f"Page 1 of {len(reader.pages)}" in flat
-    assert any(
-        "/Image" in str(page.get("/Resources", {}).get("/XObject", {})) or page.images
-        for page in reader.pages
-    )
+    # The score chart is drawn with vector shapes and selectable text (no image, no matplotlib).
+    assert say("chart_overall", overall=round(report.overall)) in flat
 
 
 def test_json_matches_schema_and_report(report: Report) -> None:
     data = json.loads(render(report, "json"))
     jsonschema.Draft202012Validator.check_schema(report_schema())
     jsonschema.validate(data, report_schema())
-    assert data["schema_version"] == SCHEMA_VERSION == "1.1"
+    assert data["schema_version"] == SCHEMA_VERSION == "1.2"
     assert data["scores"]["overall"] == report.overall
     assert data["scores"]["categories"] == report.category_scores
     assert [g["criterion_id"] for g in data["gaps"]] == _priority(report)

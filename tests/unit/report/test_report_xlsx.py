@@ -50,7 +50,15 @@ def _rows(book: Workbook, sheet: str) -> list[dict[str, object]]:
 
 
 def test_sheets_and_gap_columns(book: Workbook, report: Report) -> None:
-    assert book.sheetnames == ["Summary", "Gaps", "Roadmap", "Evidence checklist", "Answers"]
+    assert book.sheetnames == [
+        "Summary",
+        "Gaps",
+        "Roadmap",
+        "Evidence checklist",
+        "Subservice organizations",
+        "Customer controls (CUECs)",
+        "Answers",
+    ]
     headings = [c.value for c in book["Gaps"][1]]
     for name in (
         "Criterion",

@@ -109,3 +109,25 @@ def test_bad_file_names_file_and_field(tmp_path: Path) -> None:
     )
     with pytest.raises(VendorsError, match=r"roles\.x\.covers"):
         load_catalog.__wrapped__(bad)
+
+
+def test_covered_criteria_exist_and_duties_are_vendor_specific() -> None:
+    from knowledge.ids import is_official
+
+    for vendor in all_vendors():
+        assert vendor.covers and all(is_official(c) for c in vendor.covers), vendor.name
+        assert vendor.complementary_controls and all(d.strip() for d in vendor.complementary_controls)
+    okta = " ".join(mentioned_vendors("Okta")[0].complementary_controls).lower()
+    assert "admin" in okta and "mfa" in okta and "offboard" in okta
+    assert mentioned_vendors("Okta")[0].covers[0] == "CC6.1"  # it authenticates for you
+
+
+def test_unknown_criterion_and_blank_duty_name_file_and_field(tmp_path: Path) -> None:
+    bad = tmp_path / "vendors.yaml"
+    text = VENDORS_FILE.read_text(encoding="utf-8")
+    bad.write_text(text.replace("covers: [CC6.4, CC6.5, A1.2]", "covers: [CC6.4, CC6.9, A1.2]", 1), "utf-8")
+    with pytest.raises(VendorsError, match=r"vendors\.yaml.*roles\..*covers.*no such SOC 2 criteria.*CC6\.9"):
+        load_catalog.__wrapped__(bad)
+    bad.write_text(text.replace("- Enforce MFA on the root user", "- '  '\n      - Enforce MFA", 1), "utf-8")
+    with pytest.raises(VendorsError, match=r"vendors\.yaml.*vendors\.0\.controls.*blank duty"):
+        load_catalog.__wrapped__(bad)

@@ -1,0 +1,147 @@
+// soc2-ready chat box (st.components.v2): a chat input that never loses a submission.
+//
+// Streamlit coalesces widget values that arrive while a script run is in progress, so a plain chat
+// input can drop an answer typed while the previous one is being read. Here every submission gets an
+// id and waits in a queue in the page until the server acknowledges that id. Each send carries the
+// whole unacknowledged queue, so the newest message alone brings everything still pending; the server
+// applies each id once and lists the ids it has in `data.acked` on its next render. If the page is
+// idle and something is still unacknowledged, the queue is sent again (with backoff).
+//
+// Data from Python: placeholder, label, send_label, sending_one, sending_many ("{count}"), max_chars,
+// acked (ids). Trigger to Python: "submit" -> {outbox: [{id, text}], attempt}.
+
+const RESEND_AFTER_MS = 1500;
+const RESEND_MAX_MS = 15000;
+
+// Module state outlives a re-render and a remount of the element (the module is imported once per page).
+const box = {
+  client: randomHex(8),
+  seq: 0,
+  attempt: 0,
+  queue: [],
+  draft: "",
+  focused: false,
+  timer: null,
+  backoff: RESEND_AFTER_MS,
+  lastSend: 0,
+  send: null,
+  texts: {},
+};
+
+function randomHex(bytes) {
+  const values = new Uint8Array(bytes);
+  crypto.getRandomValues(values); // available outside secure contexts too, unlike randomUUID
+  return Array.from(values, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function appIdle() {
+  const app = document.querySelector("[data-testid='stApp']");
+  const state = app && app.getAttribute("data-test-script-state");
+  return state === null || state !== "running"; // unknown: treat as idle, the backoff bounds resends
+}
+
+function push() {
+  if (!box.send || box.queue.length === 0) return;
+  box.attempt += 1;
+  box.lastSend = Date.now();
+  box.send("submit", { outbox: box.queue.map((s) => ({ id: s.id, text: s.text })), attempt: box.attempt });
+  schedule();
+}
+
+function schedule() {
+  if (box.timer !== null) clearTimeout(box.timer);
+  box.timer = null;
+  if (box.queue.length === 0) {
+    box.backoff = RESEND_AFTER_MS;
+    return;
+  }
+  box.timer = setTimeout(() => {
+    box.timer = null;
+    if (box.queue.length === 0) return;
+    if (appIdle()) {
+      box.backoff = Math.min(box.backoff * 2, RESEND_MAX_MS);
+      push();
+    } else {
+      schedule(); // a run is in progress: its render will acknowledge, look again later
+    }
+  }, box.backoff);
+}
+
+function statusText() {
+  const count = box.queue.length;
+  if (count === 0) return "";
+  const template = count === 1 ? box.texts.sending_one : box.texts.sending_many;
+  return String(template || "").replace("{count}", String(count));
+}
+
+export default function (component) {
+  const { data, parentElement, setTriggerValue } = component;
+  const cfg = data || {};
+  const root = parentElement.querySelector(".chat-box");
+  if (!root) return undefined;
+  const area = root.querySelector("textarea");
+  const button = root.querySelector("button.send");
+  const status = root.querySelector(".status");
+
+  box.send = setTriggerValue;
+  box.texts = cfg;
+  const acked = new Set(Array.isArray(cfg.acked) ? cfg.acked : []);
+  const before = box.queue.length;
+  box.queue = box.queue.filter((s) => !acked.has(s.id));
+  if (box.queue.length < before) box.backoff = RESEND_AFTER_MS;
+
+  area.placeholder = cfg.placeholder || "";
+  area.setAttribute("aria-label", cfg.label || cfg.placeholder || "");
+  button.setAttribute("aria-label", cfg.send_label || "");
+  button.title = cfg.send_label || "";
+  if (Number.isInteger(cfg.max_chars) && cfg.max_chars > 0) area.maxLength = cfg.max_chars;
+
+  const fit = () => {
+    area.style.height = "auto";
+    area.style.height = `${area.scrollHeight}px`;
+    button.classList.toggle("ready", area.value.trim().length > 0);
+  };
+  const show = () => {
+    status.textContent = statusText();
+  };
+
+  const submit = () => {
+    const text = area.value;
+    if (text.trim().length === 0) return;
+    box.seq += 1;
+    box.queue.push({ id: `${box.client}-${box.seq}`, text });
+    area.value = "";
+    box.draft = "";
+    fit();
+    show();
+    push();
+  };
+
+  area.onkeydown = (event) => {
+    if (event.key !== "Enter" || event.shiftKey || event.isComposing || event.keyCode === 229) return;
+    event.preventDefault(); // Enter sends, Shift+Enter is a new line, Enter while composing (IME) is not a send
+    submit();
+  };
+  area.oninput = () => {
+    box.draft = area.value;
+    fit();
+  };
+  area.onfocus = () => {
+    box.focused = true;
+  };
+  area.onblur = () => {
+    box.focused = false;
+  };
+  button.onclick = () => {
+    submit();
+    area.focus();
+  };
+
+  // A remount (the element moved on the page) starts with an empty textarea: restore what was typed.
+  if (area.value !== box.draft) area.value = box.draft;
+  if (box.focused && parentElement.activeElement !== area) area.focus();
+  fit();
+  show();
+  schedule();
+  return undefined;
+}
