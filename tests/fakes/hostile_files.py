@@ -5,10 +5,11 @@ Used by ``tests/hardening/test_hostile_files.py`` and ``bench/import_criteria.py
 
 from __future__ import annotations
 
+import json
 import os
-import resource
 import struct
 import subprocess
+import sys
 import tempfile
 import time
 import zlib
@@ -128,6 +129,25 @@ class Measured:
     peak_mb: float
 
 
+# A small launcher runs the command: a child forked straight from pytest would inherit pytest's
+# own high-water mark (fork copies it, exec keeps it), so ru_maxrss would report pytest's size.
+_LAUNCHER = """
+import json, os, resource, sys
+cpu, mem, report, args = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4:]
+pid = os.fork()
+if pid == 0:
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
+    resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
+    try:
+        os.execvp(args[0], args)
+    finally:
+        os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+with open(report, "w") as f:
+    json.dump({"status": status, "maxrss": usage.ru_maxrss}, f)
+"""
+
+
 def run_measured(
     args: Sequence[str],
     *,
@@ -136,35 +156,34 @@ def run_measured(
     cpu_seconds: int = 120,
     memory_bytes: int = 4 << 30,
 ) -> Measured:
-    """Run ``args`` and report its peak RSS from ``os.wait4`` (the child's own ``ru_maxrss``).
+    """Run ``args`` and report its peak RSS (the child's own ``ru_maxrss``, from ``os.wait4``).
 
     The child runs under ``RLIMIT_CPU`` and ``RLIMIT_AS`` so that a regression (a parser that eats
     gigabytes or loops for minutes) fails the caller quickly instead of taking the machine down.
     """
-
-    def limits() -> None:
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds))
-        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    with (
+        tempfile.TemporaryFile() as out,
+        tempfile.TemporaryFile() as err,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
+        report = Path(tmp) / "usage.json"
         start = time.perf_counter()
-        child = subprocess.Popen(
-            list(args),
+        subprocess.run(
+            [sys.executable, "-c", _LAUNCHER, str(cpu_seconds), str(memory_bytes), str(report), *args],
             stdout=out,
             stderr=err,
             env=dict(env) if env is not None else None,
             cwd=cwd,
-            preexec_fn=limits,
+            check=False,
         )
-        _, status, usage = os.wait4(child.pid, 0)
         seconds = time.perf_counter() - start
-        child.returncode = os.waitstatus_to_exitcode(status)
+        usage = json.loads(report.read_text())
         out.seek(0)
         err.seek(0)
         return Measured(
-            returncode=child.returncode,
+            returncode=os.waitstatus_to_exitcode(usage["status"]),
             stdout=out.read().decode("utf-8", "replace"),
             stderr=err.read().decode("utf-8", "replace"),
             seconds=seconds,
-            peak_mb=usage.ru_maxrss / 1024,  # Linux reports KiB
+            peak_mb=usage["maxrss"] / 1024,  # Linux reports KiB
         )
