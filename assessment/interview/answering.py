@@ -26,6 +26,7 @@ from assessment.scoping.profile import (
 from assessment.templates import render_message
 from assessment.understanding.interrogative import ASKING_START as _ASKING_START
 from assessment.understanding.reader import interpret, needs_clarification
+from knowledge.text import lower_line
 
 if TYPE_CHECKING:
     from assessment.llm.engine import InterviewLLM
@@ -251,7 +252,7 @@ def is_clear_side_question(text: str) -> bool:
     Checked before the scoping, scope and carve-out parsers, whose lenient readings would otherwise
     take such a question as an answer.
     """
-    norm = " ".join(text.strip().lower().split())
+    norm = lower_line(text)
     if not norm or not _ASKING_START.match(norm):
         return False
     return norm.endswith("?") or bool(intents.CRITERION_MENTION.search(norm))

@@ -12,6 +12,7 @@ import re
 from assessment.clouds import named_cloud
 from assessment.templates import render_message
 from knowledge.basics_kb import BasicHit, default_basics
+from knowledge.text import fold_quotes, lower_line
 
 SHARED_RESPONSIBILITY = "shared_responsibility"  # the basics entry that answers it
 _CLOUD = re.compile(
@@ -28,7 +29,7 @@ _NOT_OURS = re.compile(
 
 def is_cloud_question(text: str) -> bool:
     """True when the reply asks whether being on a cloud provider makes the question moot."""
-    norm = " ".join(text.lower().replace("’", "'").split())
+    norm = lower_line(fold_quotes(text))
     return "?" in norm and bool(_CLOUD.search(norm)) and bool(_NOT_OURS.search(norm))
 
 

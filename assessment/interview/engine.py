@@ -138,7 +138,7 @@ class Interview(AnswerHandlers, RevisionHandlers, CommandHandlers, EvidenceHandl
     @property
     def llm_mode(self) -> str:
         """``"Offline mode"`` or ``"LLM: provider:model"``, for a status line."""
-        return "Offline mode" if self._llm is None else self._llm.mode
+        return render_message("mode_offline", "llm/notices.yaml") if self._llm is None else self._llm.mode
 
     @property
     def finished(self) -> bool:

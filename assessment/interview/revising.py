@@ -51,6 +51,9 @@ class RevisionHandlers:
             implied = None
             if index is None:  # an answer settled by implication can be changed like any other
                 implied = flow.derive(self._state, self._ctx).implied.get(question_id)
+                if implied is None and any(e["qid"] == question_id for e in self._state.events):
+                    # A scoping answer set the scope and the questions asked since: not changed alone.
+                    return Reply(render_message("revise_scoping", question_id=question_id), kind="error")
                 if implied is None:
                     return _unknown(question_id)
             event = self._state.events[index] if index is not None else dict(implied or {})

@@ -18,6 +18,7 @@ from assessment.interview.records import REVISABLE_KINDS, latest_events
 from assessment.interview.session import new_event
 from assessment.models import Question, Reply
 from assessment.templates import render_message
+from knowledge.text import fold_quotes, lower_line
 
 REVISIT_ID = "revisit"
 Decision = Literal["now", "leave"]
@@ -147,7 +148,7 @@ def again_text(question: Question, was_skipped: bool) -> str:
 
 def read_decision(text: str) -> Decision | None:
     """ "now" or "leave" from the founder's reply to the offer (a quick reply or own words), else None."""
-    norm = " ".join(text.lower().replace("’", "'").split()).strip(" .!")
+    norm = lower_line(fold_quotes(text)).strip(" .!")
     if norm in (render_message("option_revisit_now").lower(), "1"):
         return "now"
     if norm in (render_message("option_revisit_leave").lower(), "2"):

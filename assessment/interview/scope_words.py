@@ -16,9 +16,10 @@ from typing import Any
 
 from assessment.scoping.profile import category_names, parse_scope_change, recommend_scope
 from assessment.templates import render_message
+from assessment.understanding.interrogative import DECISION_QUESTION_START
 from knowledge.models import CATEGORIES, CATEGORY_TITLES
+from knowledge.text import fold_quotes, lower_line
 
-_SPACE = re.compile(r"\s+")
 _ALL_EXCEPT = re.compile(
     r"\b(?:all|everything|every category|all (?:five|5|of them|categories|the categories))\s+"
     r"(?:except(?: for)?|but(?: not)?|other than|apart from|besides|minus|without|save)\s+(?P<rest>.+)$"
@@ -32,11 +33,6 @@ _DROP_AFTER = re.compile(
     r"^\s*(?:is|are)?\s*(?:not (?:needed|required|necessary|relevant|important)|n'?t (?:needed|required|"
     r"necessary|relevant)|isn'?t (?:needed|required|necessary|relevant)|can go|unnecessary|out)\b"
 )
-# A question about the scope rather than a decision: "do we need privacy?", "is PI required?".
-_QUESTION_START = re.compile(
-    r"^(?:do|does|did|is|are|should|shall|must|need|would|will|can we|could we|why|what|which|how|"
-    r"isn'?t|aren'?t|don'?t|doesn'?t|wouldn'?t|shouldn'?t|who|when)\b"
-)
 _REQUEST = re.compile(r"^(?:can|could|would|will) you\b|^please\b")
 # "keep everything else" keeps the rest of the recommendation, not every category.
 _KEEP_REST = re.compile(r"\b(?:keep(?:ing)? )?(?:everything|all|anything) else\b")
@@ -46,7 +42,7 @@ _PROCESSOR = re.compile(
 
 
 def _norm(text: str) -> str:
-    return _SPACE.sub(" ", text.lower().replace("’", "'")).strip()
+    return lower_line(fold_quotes(text))
 
 
 def _ordered(categories: Collection[str]) -> tuple[str, ...]:
@@ -82,7 +78,7 @@ def is_scope_question(text: str) -> bool:
         if _REQUEST.match(clause):
             continue
         asked = clause.endswith("?")
-        if _QUESTION_START.match(clause) and (
+        if DECISION_QUESTION_START.match(clause) and (
             asked or clause.startswith(("do we", "does", "should we", "why"))
         ):
             return True

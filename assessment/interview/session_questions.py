@@ -16,6 +16,7 @@ from assessment.templates import TemplateError, render_message
 from knowledge.corpus import Corpus
 from knowledge.lexical import LexicalIndex
 from knowledge.models import CATEGORY_TITLES
+from knowledge.text import lower_line
 
 AskKind = Literal["open", "gap", "took"]
 _OPEN = re.compile(
@@ -44,7 +45,7 @@ class SessionAsk:
 
 def parse_session_question(text: str) -> SessionAsk | None:
     """The session question the text asks, or None when it is about something else."""
-    norm = " ".join(text.lower().split()).rstrip("?.! ")
+    norm = lower_line(text).rstrip("?.! ")
     mention = CRITERION_MENTION.search(norm)
     if mention and _GAP.search(norm):
         return SessionAsk("gap", ".".join(mention.group(0).upper().split(".")[:2]))

@@ -25,6 +25,12 @@ QUESTION_WORDS = frozenset(
     """what what's whats which how why who whom when where huh sorry pardon
     meaning define explain clarify can could would does do is are should""".split()  # noqa: SIM905
 )
+# Asking about a decision rather than making it ("do we need privacy?", "is PI required?",
+# "shouldn't we keep A1?"); "can you ..." requests are not in it.
+DECISION_QUESTION_START = re.compile(
+    r"^(?:do|does|did|is|are|should|shall|must|need|would|will|can we|could we|why|what|which|how|"
+    r"isn'?t|aren'?t|don'?t|doesn'?t|wouldn'?t|shouldn'?t|who|when)\b"
+)
 ASKING_START = re.compile(r"^\W*(?:what|what'?s|how|who|why|explain|tell me|define|describe|meaning of)\b")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 

@@ -69,6 +69,18 @@ def test_revise_after_the_end_and_of_unknown_questions() -> None:
     assert iv.answers()[-1].label == "yes"  # nothing changed
 
 
+def test_a_scoping_answer_is_not_revised_and_the_reply_says_why() -> None:
+    iv = Interview()
+    first = iv.next_question()
+    assert first is not None and not first.criteria
+    iv.answer(first.options[0] if first.options else "yes")
+    before = iv.to_dict()
+    reply = iv.revise(first.id, "no")
+    assert reply.kind == "error"
+    assert reply.message == render_message("revise_scoping", question_id=first.id)
+    assert iv.to_dict() == before
+
+
 def test_sessions_without_revisions_keep_their_exact_form() -> None:
     iv, _, _ = _started()
     iv.answer("Yes")
