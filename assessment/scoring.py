@@ -47,16 +47,9 @@ class ScoringInput:
     inapplicable: frozenset[str] = frozenset()  # question IDs whose ask_if condition is false
 
 
-def primary_criterion(question: ScoredQuestion) -> str:
-    """The criterion a question decides: the first one with the highest weight."""
-    top = max(question.criteria.values())
-    return next(cid for cid, weight in question.criteria.items() if weight == top)
-
-
 def primary_questions(bank: QuestionBank, criterion_id: str) -> tuple[ScoredQuestion, ...]:
     """Questions whose primary criterion is this one (or, if none, every question informing it)."""
-    own = tuple(q for q in bank.scored if primary_criterion(q) == criterion_id)
-    return own or bank.questions_for(criterion_id)
+    return bank.primary_for(criterion_id) or bank.questions_for(criterion_id)
 
 
 def _followup_label(question: ScoredQuestion, kind: str, answers: Mapping[str, AnswerRecord]) -> Label | None:

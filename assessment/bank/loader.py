@@ -9,7 +9,7 @@ resolves in the corpus, and that follow-up IDs are unique and attached to a ques
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Literal
@@ -127,29 +127,59 @@ class ScopingQuestion(BaseModel):
 
 @dataclass(frozen=True)
 class QuestionBank:
-    """All questions, validated against the corpus."""
+    """All questions, validated against the corpus.
+
+    Lookups go through indexes built on first use (the bank is immutable): scoring a full report asks
+    for the questions of each criterion hundreds of times.
+    """
 
     scoping: tuple[ScopingQuestion, ...]
     scored: tuple[ScoredQuestion, ...]
 
     def get(self, question_id: str) -> ScoredQuestion:
         """The scored question with this ID; ``KeyError`` if none."""
-        for question in self.scored:
-            if question.id == question_id:
-                return question
-        raise KeyError(question_id)
+        return self._by_id[question_id]
 
     def followup(self, followup_id: str) -> tuple[ScoredQuestion, FollowUp]:
         """The follow-up with this ID and its parent question; ``KeyError`` if none."""
-        for question in self.scored:
-            for item in question.followups:
-                if item.id == followup_id:
-                    return question, item
-        raise KeyError(followup_id)
+        return self._followups[followup_id]
 
     def questions_for(self, criterion_id: str) -> tuple[ScoredQuestion, ...]:
         """Scored questions that inform a criterion."""
-        return tuple(q for q in self.scored if criterion_id in q.criteria)
+        return self._informing.get(criterion_id, ())
+
+    def primary_for(self, criterion_id: str) -> tuple[ScoredQuestion, ...]:
+        """Scored questions whose primary criterion (``primary_criterion``) is this one."""
+        return self._primary.get(criterion_id, ())
+
+    @cached_property
+    def _by_id(self) -> dict[str, ScoredQuestion]:
+        return {q.id: q for q in reversed(self.scored)}  # reversed: the first of a repeated ID wins
+
+    @cached_property
+    def _followups(self) -> dict[str, tuple[ScoredQuestion, FollowUp]]:
+        return {f.id: (q, f) for q in reversed(self.scored) for f in reversed(q.followups)}
+
+    @cached_property
+    def _informing(self) -> dict[str, tuple[ScoredQuestion, ...]]:
+        table: dict[str, list[ScoredQuestion]] = {}
+        for question in self.scored:
+            for criterion_id in question.criteria:
+                table.setdefault(criterion_id, []).append(question)
+        return {cid: tuple(qs) for cid, qs in table.items()}
+
+    @cached_property
+    def _primary(self) -> dict[str, tuple[ScoredQuestion, ...]]:
+        table: dict[str, list[ScoredQuestion]] = {}
+        for question in self.scored:
+            table.setdefault(primary_criterion(question), []).append(question)
+        return {cid: tuple(qs) for cid, qs in table.items()}
+
+
+def primary_criterion(question: ScoredQuestion) -> str:
+    """The criterion a question decides: the first one with the highest weight."""
+    top = max(question.criteria.values())
+    return next(cid for cid, weight in question.criteria.items() if weight == top)
 
 
 def _errors(path: Path, prefix: str, error: ValidationError) -> list[str]:

@@ -10,13 +10,13 @@ import os
 import threading
 from typing import TYPE_CHECKING, Any
 
+from assessment.bank.loader import primary_criterion
 from assessment.evidence import EvidenceSummary, read_scan
 from assessment.evidence import prefill as evidence_prefill
 from assessment.interview import flow
 from assessment.interview.flow import Context, Slot
 from assessment.interview.session import SessionState, new_event
 from assessment.models import Question, Reply
-from assessment.scoring import primary_criterion
 
 
 class EvidenceHandlers:

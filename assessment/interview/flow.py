@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from assessment.bank.loader import Condition, QuestionBank, ScoredQuestion
+from assessment.bank.loader import Condition, QuestionBank, ScoredQuestion, primary_criterion
 from assessment.interview import revisit
 from assessment.interview.implied import implied_answers
 from assessment.interview.records import answer_record
@@ -21,7 +21,7 @@ from assessment.interview.session import SessionState
 from assessment.models import QuestionKind
 from assessment.scoping.carveout import carve_out_candidates, provider_name
 from assessment.scoping.profile import hosting_kind, recommend_scope
-from assessment.scoring import ScoringInput, primary_criterion
+from assessment.scoring import ScoringInput
 from assessment.templates import render_message
 from knowledge.corpus import Corpus
 from knowledge.models import CATEGORIES

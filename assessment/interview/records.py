@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from assessment.bank.loader import QuestionBank
+from assessment.bank.loader import QuestionBank, primary_criterion
 from assessment.interview.implied import is_implied
 from assessment.models import AnswerRecord
-from assessment.scoring import primary_criterion
 from assessment.templates import render_message
 from knowledge.corpus import Corpus
 

@@ -27,6 +27,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from knowledge.ids import CRITERION_ID
+from knowledge.yaml_files import load_yaml
 
 DATA = files("assessment.report") / "data"
 ISO_IDS_FILE = "iso27001_2022.yaml"
@@ -79,7 +80,7 @@ def _read(name: str) -> str:
 
 def _yaml(name: str) -> object:
     try:
-        return yaml.safe_load(_read(name))
+        return load_yaml(_read(name))
     except yaml.YAMLError as exc:
         raise CrossRefError(f"{name}: not valid YAML ({exc})") from exc
 

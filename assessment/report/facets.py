@@ -34,6 +34,7 @@ from assessment.understanding.clauses import clauses, coordinated_parts, negatio
 from assessment.understanding.lexicon import InterpretData, load_data
 from knowledge.ids import is_official
 from knowledge.text import normalize_answer
+from knowledge.yaml_files import load_yaml
 
 FACETS_FILE = "facets.yaml"
 FacetState = Literal["present", "absent", "unstated"]
@@ -141,9 +142,8 @@ def _load_raw() -> object:
         text = (files("assessment.report") / "data" / FACETS_FILE).read_text(encoding="utf-8")
     except FileNotFoundError as exc:
         raise FacetDataError(f"{FACETS_FILE}: data file missing from the package") from exc
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built in: 3x faster
     try:
-        return yaml.load(text, Loader=loader)
+        return load_yaml(text)
     except yaml.YAMLError as exc:
         raise FacetDataError(f"{FACETS_FILE}: not valid YAML ({exc})") from exc
 

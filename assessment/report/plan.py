@@ -39,6 +39,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from assessment.models import Effort, Gap, ReportType
 from knowledge.ids import is_official
+from knowledge.yaml_files import load_yaml
 
 SEVERITY_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 EFFORT_RANK = {"S": 0, "M": 1, "L": 2}
@@ -134,7 +135,7 @@ def rules() -> PlanRules:
     """The plan rules shipped with the package (read once per process)."""
     try:
         text = (files("assessment.report") / "data" / RULES_FILE).read_text(encoding="utf-8")
-        raw = yaml.safe_load(text)
+        raw = load_yaml(text)
     except (OSError, yaml.YAMLError) as exc:
         raise PlanRulesError(f"{RULES_FILE}: cannot read: {exc}") from exc
     return parse_rules(raw)
