@@ -9,7 +9,7 @@ export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
 
-.PHONY: run test lint format install fonts bench clean train-reader
+.PHONY: run test lint format install fonts bench bench-load clean train-reader
 
 # Debian fonts for the PDF report: DejaVu Sans (body), Noto Sans CJK (Chinese, Japanese, Korean),
 # Noto Sans Symbols 2 and Symbola (emoji). Without the fallbacks the PDF still renders and says which
@@ -65,6 +65,15 @@ bench: $(STAMP)
 	$(BIN)/python bench/report.py
 	$(BIN)/python bench/cli.py
 	$(BIN)/python bench/evidence.py
+	$(BIN)/python bench/implied.py
+	$(BIN)/python bench/vendors.py
+	$(BIN)/python bench/remediation.py --set blind
+	$(BIN)/python bench/import_criteria.py --skip-slow-pdf
+	$(BIN)/python bench/turns.py  # Chromium; a few minutes
+
+# Twenty simulated founders for five minutes against two replicas over PostgreSQL and a Chroma server.
+bench-load: $(STAMP)
+	$(BIN)/python bench/load.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

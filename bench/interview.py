@@ -24,6 +24,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from truth import consistent_truth  # noqa: E402
+
 from assessment import Interview, Question  # noqa: E402
 from assessment.bank.loader import default_bank  # noqa: E402
 from knowledge.models import CATEGORIES  # noqa: E402
@@ -84,8 +86,9 @@ class Company:
     truth: dict[str, str]
 
 
-def load_companies(directory: Path) -> list[Company]:
-    """Every company file in the directory, in name order."""
+def load_companies(directory: Path, as_written: bool = False) -> list[Company]:
+    """Every company file in the directory, in name order, with its truth made consistent (bench/truth.py)
+    unless ``as_written``."""
     out = []
     for path in sorted(directory.glob("*.yaml")):
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -96,7 +99,7 @@ def load_companies(directory: Path) -> list[Company]:
                 raw["personality"],
                 int(raw.get("operating_months", 0)),
                 raw["profile"],
-                raw["truth"],
+                raw["truth"] if as_written else consistent_truth(raw["truth"])[0],
             )
         )
     return out
@@ -234,6 +237,7 @@ def main() -> int:
     """Run every company in three set-ups and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--companies", type=Path, default=COMPANIES)
+    parser.add_argument("--as-written", action="store_true", help="score against the files' truth unchanged")
     parser.add_argument("--retriever", action="store_true", help="also ask side questions (loads the index)")
     args = parser.parse_args()
     retriever = None
@@ -241,7 +245,12 @@ def main() -> int:
         from knowledge import Retriever
 
         retriever = Retriever.load()
-    companies = load_companies(args.companies)
+    companies = load_companies(args.companies, args.as_written)
+    print(
+        "ground truth: as written in the company files"
+        if args.as_written
+        else "ground truth: consistent with the bank's premises (bench/truth.py; --as-written: unchanged)"
+    )
     from assessment.understanding.reader import warm_up
 
     warm_up()  # load the embedding model before timing, as the app does at start

@@ -11,14 +11,17 @@ that cannot match anywhere changes no match, because the order of the others is 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
+from itertools import pairwise
 
 # Characters that end a literal run in a pattern.
 _SPECIAL = frozenset(".^$*+?{}[]\\|()")
 
 
-def _group_end(pattern: str, start: int) -> int | None:
-    """Index of the ``)`` closing the group opened at ``start``, or None when unbalanced."""
+def _structure(pattern: str, start: int = 0) -> Iterator[tuple[int, str, int]]:
+    """``(index, char, depth)`` for each ``(``, ``)`` and ``|`` of ``pattern`` from ``start`` that is
+    not escaped or inside a character class; ``depth`` counts the groups open after the char."""
     depth, i, in_class = 0, start, False
     while i < len(pattern):
         ch = pattern[i]
@@ -29,14 +32,15 @@ def _group_end(pattern: str, start: int) -> int | None:
             in_class = ch != "]"
         elif ch == "[":
             in_class = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return i
+        elif ch in "()|":
+            depth += {"(": 1, ")": -1, "|": 0}[ch]
+            yield i, ch, depth
         i += 1
-    return None
+
+
+def _group_end(pattern: str, start: int) -> int | None:
+    """Index of the ``)`` closing the group opened at ``start``, or None when unbalanced."""
+    return next((i for i, ch, depth in _structure(pattern, start) if ch == ")" and depth == 0), None)
 
 
 def _class_end(pattern: str, start: int) -> int:
@@ -52,26 +56,9 @@ def _class_end(pattern: str, start: int) -> int:
 
 def _top_alternatives(pattern: str) -> list[str]:
     """``pattern`` split at its top-level ``|`` (not inside a group or a character class)."""
-    parts, depth, i, in_class, last = [], 0, 0, False, 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            parts.append(pattern[last:i])
-            last = i + 1
-        i += 1
-    parts.append(pattern[last:])
-    return parts
+    cuts = [i for i, ch, depth in _structure(pattern) if ch == "|" and depth == 0]
+    bounds = [-1, *cuts, len(pattern)]
+    return [pattern[a + 1 : b] for a, b in pairwise(bounds)]
 
 
 def _optional(pattern: str, i: int) -> bool:
