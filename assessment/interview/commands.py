@@ -16,6 +16,7 @@ from assessment.interview.flow import Context, Derived, Slot
 from assessment.interview.progress import CategoryProgress, Progress, category_counts, progress_message
 from assessment.interview.progress import questions_left as estimate_left
 from assessment.interview.session import SessionState, new_event
+from assessment.interview.withdrawn import withdraw, withdraw_all
 from assessment.models import Question, Reply, Report
 from assessment.scoping.profile import recommend_scope, scope_titles
 from assessment.templates import render_message
@@ -85,13 +86,16 @@ class CommandHandlers:
     def back(self) -> Reply:
         """Undo the last answer (or a half-finished clarification); the question is then asked again."""
         with self._lock:
+            # The removed answer's turns stay in the transcript, marked withdrawn (nothing typed is lost).
             if self._state.pending is not None:
                 self._state.pending = None
+                withdraw(self._state.transcript, len(self._state.events))
                 self._touch()
                 return Reply(render_message("back_clarification"), kind="command")
             if not self._state.events:
                 return Reply(render_message("back_at_start"), kind="command")
             self._state.events.pop()
+            withdraw(self._state.transcript, len(self._state.events))
             self._touch()
             # The question itself follows as the next one shown: repeating it here would print it twice.
             return Reply(render_message("back_done"), kind="command")
@@ -108,9 +112,10 @@ class CommandHandlers:
             return Reply(message, kind="command")
 
     def restart(self) -> Reply:
-        """Clear every answer and start again (the transcript keeps what was typed)."""
+        """Clear every answer and start again (the transcript keeps what was typed, marked withdrawn)."""
         with self._lock:
             self._state.events.clear()
+            withdraw_all(self._state.transcript)
             self._state.pending = None
             self._state.presented = None
             self._touch()

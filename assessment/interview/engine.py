@@ -24,6 +24,8 @@ from assessment.interview.evidence_turns import EvidenceHandlers
 from assessment.interview.flow import Context, Derived, Slot
 from assessment.interview.revising import RevisionHandlers, revision_records
 from assessment.interview.session import SessionState, check_references, load_state, set_assignment
+from assessment.interview.submissions import SubmissionHandlers
+from assessment.interview.withdrawn import ChatTurn, chat_turns, claim
 from assessment.models import Question, Reply, Report
 from assessment.scoping.carveout import build_subservices
 from assessment.scoping.profile import validate_scope
@@ -41,7 +43,7 @@ if TYPE_CHECKING:
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-class Interview(AnswerHandlers, RevisionHandlers, CommandHandlers, EvidenceHandlers):
+class Interview(AnswerHandlers, RevisionHandlers, CommandHandlers, EvidenceHandlers, SubmissionHandlers):
     """A guided SOC 2 readiness interview (see DESIGN.md for the public contract)."""
 
     def __init__(
@@ -131,9 +133,15 @@ class Interview(AnswerHandlers, RevisionHandlers, CommandHandlers, EvidenceHandl
 
     @property
     def transcript(self) -> tuple[tuple[str, str], ...]:
-        """The chat so far as (role, text) pairs, for replaying in a UI."""
+        """The chat so far as (role, text) pairs, withdrawn turns included (see ``chat_turns``)."""
         with self._lock:
             return tuple((t["role"], t["text"]) for t in self._state.transcript)
+
+    @property
+    def chat_turns(self) -> tuple[ChatTurn, ...]:
+        """The chat so far for replaying in a UI, each turn marked when ``back`` withdrew its answer."""
+        with self._lock:
+            return chat_turns(self._state.transcript)
 
     @property
     def llm_mode(self) -> str:
@@ -156,7 +164,8 @@ class Interview(AnswerHandlers, RevisionHandlers, CommandHandlers, EvidenceHandl
                 key = f"{question.id}|{len(self._state.events)}"
                 if self._state.presented != key:
                     if self._llm is not None:
-                        self._llm.phrase(key, question, self.transcript)
+                        said = tuple((t.role, t.text) for t in self.chat_turns if not t.withdrawn)
+                        self._llm.phrase(key, question, said)  # an undone answer is no context
                     self._state.presented = key
                     question = self._shown(question)
                     self._say("assistant", question.display_text)
@@ -194,12 +203,15 @@ class Interview(AnswerHandlers, RevisionHandlers, CommandHandlers, EvidenceHandl
         with self._lock:
             text = _storable("" if text is None else str(text))
             self.next_question()  # make sure the question being answered is in the transcript
+            start, before = len(self._state.transcript), (len(self._state.events), self._state.pending)
             self._say("user", text)
             try:
                 reply = self._handle(text)
             except Exception as exc:  # a bug must not lose the user's answer or crash the chat
                 reply = Reply(render_message("internal_error", error=type(exc).__name__), kind="error")
             self._say("assistant", reply.message if not reply.notice else f"{reply.message}\n{reply.notice}")
+            # These turns belong to the answer they recorded, so ``back`` can mark them withdrawn.
+            claim(self._state, start, *before)
             return reply
 
     def _handle(self, text: str) -> Reply:

@@ -16,6 +16,7 @@ from assessment.interview.answering import understood_line
 from assessment.interview.flow import Context
 from assessment.interview.records import REVISABLE_KINDS
 from assessment.interview.session import SessionState, new_event
+from assessment.interview.withdrawn import make_room
 from assessment.models import LABELS, AnswerRecord, Interpretation, Question, Reply, RevisionRecord
 from assessment.templates import render_message
 from assessment.understanding.reader import interpret, needs_clarification
@@ -67,6 +68,7 @@ class RevisionHandlers:
                 return Reply(render_message("revise_unclear", options=options), None, "clarify")
             if index is None:  # it becomes an answer of its own, after the one it was implied by
                 event.pop("implied_by", None)
+                make_room(self._state.transcript, len(self._state.events))  # an answer still pending
                 self._state.events.append(event)
                 index = len(self._state.events) - 1
             self._replace_event(index, event, text, understood, by)

@@ -18,10 +18,20 @@ from typing import Any
 from pydantic import ValidationError
 
 from assessment.bank.loader import QuestionBank
-from assessment.interview.session_schema import REF, Assignment, Event, SessionModel, describe
+from assessment.interview.session_schema import (
+    MAX_SUBMISSION_IDS,
+    REF,
+    SUBMISSION_ID,
+    Assignment,
+    Event,
+    SessionModel,
+    describe,
+)
 
 SESSION_KIND = "soc2-ready-session"
-SCHEMA_VERSION = 2  # 2: a long user turn may point at the event holding its text ("ref")
+# 2: a long user turn may point at the event holding its text ("ref"); 3: a turn may name the answer
+# it gave ("event") and be marked "withdrawn" once that answer was undone (withdrawn.py)
+SCHEMA_VERSION = 3
 MAX_JSON_DEPTH = 64  # a session is 5 levels deep; deeper input is refused before it is parsed
 LONG_TEXT = 2_000  # user turns at least this long are stored once, in their event
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -41,10 +51,11 @@ class SessionState:
     events: list[dict[str, Any]] = field(default_factory=list)
     pending: dict[str, Any] | None = None
     presented: str | None = None
-    transcript: list[dict[str, str]] = field(default_factory=list)
+    transcript: list[dict[str, Any]] = field(default_factory=list)  # role, text; event, withdrawn if set
     evidence: list[dict[str, Any]] = field(default_factory=list)  # EvidenceSummary.to_dict() each
     revisions: list[dict[str, Any]] = field(default_factory=list)  # Revision dicts, oldest first
     assignments: dict[str, dict[str, str | None]] = field(default_factory=dict)  # Assignment dicts
+    submission_ids: list[str] = field(default_factory=list)  # most recent answered client ids, oldest first
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready session dict (deep copies, so callers cannot alter the state)."""
@@ -67,11 +78,13 @@ class SessionState:
             data["revisions"] = copy.deepcopy(self.revisions)
         if self.assignments:  # likewise only once a gap has an owner or a due date
             data["assignments"] = copy.deepcopy(self.assignments)
+        if self.submission_ids:  # likewise only once a client sent a message with an id
+            data["submission_ids"] = list(self.submission_ids)
         return data
 
 
 def _store_long_text_once(
-    transcript: list[dict[str, str]], events: list[dict[str, Any]], pending: dict[str, Any] | None
+    transcript: list[dict[str, Any]], events: list[dict[str, Any]], pending: dict[str, Any] | None
 ) -> list[Any]:
     """The transcript with each long user turn replaced by a pointer to the event that holds it."""
     where: dict[str, str] = {}
@@ -84,18 +97,28 @@ def _store_long_text_once(
     out: list[Any] = []
     for turn in transcript:
         ref = where.get(turn["text"]) if turn["role"] == "user" else None
-        out.append({"role": "user", "text": "", "ref": ref} if ref else dict(turn))
+        out.append({"role": "user", "text": "", "ref": ref, **_marks(turn)} if ref else dict(turn))
     return out
+
+
+def _marks(turn: dict[str, Any]) -> dict[str, Any]:
+    """The turn's marks that are set (turns without any keep the form older versions wrote)."""
+    marks: dict[str, Any] = {}
+    if turn.get("event") is not None:
+        marks["event"] = turn["event"]
+    if turn.get("withdrawn") is True:
+        marks["withdrawn"] = True
+    return marks
 
 
 def _resolve_refs(
     transcript: list[dict[str, Any]], events: list[dict[str, Any]], pending: dict[str, Any] | None
-) -> list[dict[str, str]]:
+) -> list[dict[str, Any]]:
     out = []
     for index, turn in enumerate(transcript):
         ref = turn.get("ref")
         if ref is None:
-            out.append({"role": turn["role"], "text": turn["text"]})
+            out.append({"role": turn["role"], "text": turn["text"], **_marks(turn)})
             continue
         match = REF.match(ref)
         assert match is not None  # the model checked the pattern
@@ -107,7 +130,7 @@ def _resolve_refs(
             said = events[at].get(name) if at < len(events) else None
         if not isinstance(said, str) or turn["role"] != "user" or turn["text"]:
             raise ValueError(f"malformed session: field transcript.{index}.ref: {ref!r} points at no answer")
-        out.append({"role": "user", "text": said})
+        out.append({"role": "user", "text": said, **_marks(turn)})
     return out
 
 
@@ -165,7 +188,17 @@ def _migrate_1_to_2(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "schema_version": 2}
 
 
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {0: _migrate_0_to_1, 1: _migrate_1_to_2}
+def _migrate_2_to_3(data: dict[str, Any]) -> dict[str, Any]:
+    # Version 3 only adds the optional marks of a transcript turn: older turns belong to no answer,
+    # so a "back" after resuming removes the answer but marks none of the turns before the upgrade.
+    return {**data, "schema_version": 3}
+
+
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    0: _migrate_0_to_1,
+    1: _migrate_1_to_2,
+    2: _migrate_2_to_3,
+}
 
 
 def migrate(data: dict[str, Any]) -> dict[str, Any]:
@@ -217,6 +250,7 @@ def load_state(data: object) -> SessionState:
         revisions=dumped["revisions"],
         assignments=dumped["assignments"],
         pending=_compact_pending(dumped["pending"]),
+        submission_ids=dumped["submission_ids"],
     )
 
 
@@ -246,6 +280,19 @@ def set_assignment(state: SessionState, criterion_id: str, owner: str | None, du
     state.assignments[criterion_id] = item.model_dump(mode="json")
 
 
+def check_submission_id(submission_id: object) -> str:
+    """``submission_id`` if it can be saved as a client's message id; ``ValueError`` otherwise."""
+    if not isinstance(submission_id, str) or not SUBMISSION_ID.fullmatch(submission_id):
+        raise ValueError(f"a submission id is 1 to 80 letters, digits or _.:- (got {submission_id!r})")
+    return submission_id
+
+
+def note_submission(state: SessionState, submission_id: str) -> None:
+    """Remember that the message with ``submission_id`` was answered; the oldest id goes beyond the cap."""
+    state.submission_ids.append(check_submission_id(submission_id))
+    del state.submission_ids[:-MAX_SUBMISSION_IDS]
+
+
 def new_event(qid: str, kind: str, **fields: Any) -> dict[str, Any]:
     """A complete event dict with every field present (the JSON form is then stable)."""
     event = Event(qid=qid, kind=kind, **fields)  # type: ignore[arg-type]
@@ -253,7 +300,7 @@ def new_event(qid: str, kind: str, **fields: Any) -> dict[str, Any]:
 
 
 def check_references(state: SessionState, bank: QuestionBank) -> None:
-    """Every event and the pending answer name a question the bank knows; ``ValueError`` otherwise."""
+    """Every event and the pending answer name a question the bank knows, and every turn an answer."""
     scoping_ids = {q.id for q in bank.scoping}
     entries = list(enumerate(state.events))
     if state.pending is not None:
@@ -272,3 +319,7 @@ def check_references(state: SessionState, bank: QuestionBank) -> None:
             raise ValueError(f"malformed session: events[{index}]: unknown {kind} question {qid!r}")
         if kind in ("scored", "followup") and not event.get("skipped") and event.get("label") is None:
             raise ValueError(f"malformed session: events[{index}]: field label is missing for {qid!r}")
+    for index, turn in enumerate(state.transcript):
+        gave = turn.get("event")
+        if gave is not None and gave > len(state.events):  # len(events): the answer still pending
+            raise ValueError(f"malformed session: field transcript.{index}.event: {gave} names no answer")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -27,6 +27,10 @@ from knowledge.ids import CRITERION_ID as _CRITERION
 from knowledge.models import CATEGORIES
 
 MAX_OWNER_CHARS = 200  # an owner is a name or a role
+# A client's id for one typed message (the web chat box's: random hex and a counter).
+SUBMISSION_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,80}$")
+# Ids kept per session: a client re-sends at most this many unacknowledged messages at once.
+MAX_SUBMISSION_IDS = 500
 REF = re.compile(r"^(?:events\[(\d+)\]|pending)\.(text|clarification)$")
 EventKind = Literal["scoping", "scope_confirm", "carve_out", "scored", "followup", "revisit"]
 
@@ -177,6 +181,8 @@ class Turn(BaseModel):
     role: Literal["user", "assistant"]
     text: str
     ref: str | None = Field(default=None, pattern=REF.pattern)  # "events[3].text": text kept there
+    event: StrictInt | None = Field(default=None, ge=0)  # the answer (events index) this turn gave
+    withdrawn: StrictBool = False  # its answer was undone by "back" or "restart"
 
 
 class SessionModel(BaseModel):
@@ -198,6 +204,13 @@ class SessionModel(BaseModel):
     evidence: list[StoredSummary] = Field(default_factory=list)  # imported scans (assessment.evidence)
     revisions: list[Revision] = Field(default_factory=list)  # changes to earlier answers, oldest first
     assignments: dict[str, Assignment] = Field(default_factory=dict)  # criterion ID -> owner, due date
+    # ids of the most recent typed messages answered (``Interview.answer_once``), oldest first
+    submission_ids: list[Annotated[str, Field(pattern=SUBMISSION_ID.pattern)]] = Field(default_factory=list)
+
+    @field_validator("submission_ids")
+    @classmethod
+    def _recent_ids(cls, value: list[str]) -> list[str]:
+        return value[-MAX_SUBMISSION_IDS:]  # only a hand-edited file holds more; the oldest never recur
 
     @field_validator("given_scope")
     @classmethod

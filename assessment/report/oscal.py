@@ -12,6 +12,11 @@
 * The subservice organizations as ``local-definitions`` components (type ``service``, the criteria
   their own SOC 2 report covers as properties), and the complementary user entity controls (what
   the company's customers must do) as the parts of one attestation.
+* The audit trail of changed answers as one more observation per change (after the statements): a
+  changed answer is a new statement, so who changed it is its origin (a ``person`` party, or the
+  company for the founder), when is its ``collected`` time, and what changed is its description
+  and properties (``answer-change``, ``question-id``, the readings before and after). Metadata
+  ``revisions`` would be wrong here: they list published versions of the document itself.
 
 UUIDs are version-5 UUIDs of the company, the date and the item, so the same session always gives
 the same document. Text a founder typed is escaped as literal Markdown (OSCAL's markup-multiline).
@@ -22,6 +27,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from assessment.models import CriterionResult, Report
@@ -96,6 +102,55 @@ def _observations(view: ReportView, ids: _Ids, party: str, when: str) -> list[di
             }
         )
     return out
+
+
+def _stamp(recorded: str, fallback: str) -> str:
+    """``recorded`` as an OSCAL date-time in UTC (a time without a zone is read as UTC)."""
+    try:
+        moment = datetime.fromisoformat(recorded)
+    except ValueError:
+        return fallback
+    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return f"{moment:%Y-%m-%dT%H:%M:%S}Z"
+
+
+def _revision_observations(
+    view: ReportView, ids: _Ids, company: str, when: str
+) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
+    """One observation per changed answer, and a ``person`` party for each named editor."""
+    t = view.t
+    observations: list[dict[str, Any]] = []
+    people: dict[str, dict[str, str]] = {}
+    for r in view.revisions:
+        party = company
+        if r.changed_by:
+            party = ids("party", "person", r.changed_by)
+            people.setdefault(party, {"uuid": party, "type": "person", "name": r.changed_by})
+        rows = (
+            (t["revision_col_when"], r.when),
+            (t["revision_col_who"], r.who),
+            (t["revision_col_question"], f"{r.question_id}: {r.question}"),
+            (t["revision_col_before"], r.before),
+            (t["revision_col_after"], r.after),
+        )
+        observations.append(
+            {
+                "uuid": ids("revision", str(r.number), r.question_id),
+                "title": say("oscal_revision_title", question_id=r.question_id or str(r.number)),
+                "description": "\n\n".join(f"{label}: {_text(value)}" for label, value in rows),
+                "props": _props(
+                    ("answer-change", r.number),
+                    ("question-id", r.question_id),
+                    ("changed-by", r.changed_by),
+                    ("understood-before", r.old_label),
+                    ("understood-after", r.new_label),
+                ),
+                "methods": ["INTERVIEW"],
+                "origins": [{"actors": [{"type": "party", "actor-uuid": party}]}],
+                "collected": _stamp(r.changed_at, when),
+            }
+        )
+    return observations, list(people.values())
 
 
 def _risk(g: GapView, ids: _Ids, observations: list[str], view: ReportView) -> dict[str, Any]:
@@ -208,8 +263,9 @@ def oscal_dict(report: Report, view: ReportView) -> dict[str, Any]:
         ),
         "reviewed-controls": {"control-selections": [selection]},
     }
-    if observations:
-        result["observations"] = observations
+    changes, people = _revision_observations(view, ids, party, when)
+    if observations or changes:
+        result["observations"] = observations + changes
     risks = [_risk(g, ids, by_criterion.get(g.criterion_id, []), view) for g in view.gaps]
     if risks:
         result["risks"] = risks
@@ -234,7 +290,7 @@ def oscal_dict(report: Report, view: ReportView) -> dict[str, Any]:
                 "last-modified": when,
                 "version": view.generated_on or "1",
                 "oscal-version": OSCAL_VERSION,
-                "parties": [{"uuid": party, "type": "organization", "name": view.session_name}],
+                "parties": [{"uuid": party, "type": "organization", "name": view.session_name}, *people],
                 "remarks": view.t["disclaimer"].strip(),
             },
             "import-ap": {"href": f"#{plan_resource}"},

@@ -1,5 +1,5 @@
 """The gap report as an XLSX workbook (openpyxl): Summary, Gaps, Roadmap, Evidence checklist,
-Subservice organizations, Customer controls (CUECs), Answers.
+Subservice organizations, Customer controls (CUECs), Answers, and Revisions once an answer was changed.
 
 Made to be imported into a tracker or a GRC tool: one row per item, a header row, filters, frozen
 headings. Every text cell is written as text: a value that starts with ``=``, ``+``, ``-``, ``@``,
@@ -234,6 +234,15 @@ def _answers(wb: Workbook, view: ReportView, t: Mapping[str, str], marker: str) 
     _sheet(wb, t["xlsx_sheet_answers"], headings, rows, (5, 22, 50, 70, 14, 11, 10, 16), marker)
 
 
+def _revisions(wb: Workbook, view: ReportView, t: Mapping[str, str], marker: str) -> None:
+    """The audit trail of changed answers, in the PDF appendix's columns (no sheet when none changed)."""
+    if not view.revisions:
+        return
+    headings = [t[f"revision_col_{key}"] for key in ("when", "who", "question", "before", "after")]
+    rows = ((r.when, r.who, f"{r.question_id}: {r.question}", r.before, r.after) for r in view.revisions)
+    _sheet(wb, t["xlsx_sheet_revisions"], headings, rows, (18, 24, 60, 50, 50), marker)
+
+
 def xlsx_from_view(view: ReportView) -> bytes:
     """Lay out an already built view as XLSX bytes."""
     t = view.t
@@ -247,6 +256,7 @@ def xlsx_from_view(view: ReportView) -> bytes:
     _subservices(wb, view, t, marker)
     _user_controls(wb, view, t, marker)
     _answers(wb, view, t, marker)
+    _revisions(wb, view, t, marker)
     wb.properties.title = f"{t['report_title']}: {truncate(view.session_name, 80, '…')}"
     wb.properties.creator = "soc2-ready"
     try:

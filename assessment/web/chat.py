@@ -9,13 +9,13 @@ import streamlit as st
 from assessment.models import Question
 from assessment.web import support
 from assessment.web.chat_box import chat_box
-from assessment.web.history import history_pages, split_history
+from assessment.web.history import Bubble, history_pages, split_history
 from assessment.web.resources import Resources, chat_max_chars
 from assessment.web.results import results
 from assessment.web.sidebar import sidebar
 from assessment.web.state import set_pending
 from assessment.web.support import text as t
-from assessment.web.transcript import history_markdown
+from assessment.web.transcript import bubble_markdown, history_markdown
 
 RECENT_BUBBLES = 2  # chat turns left visible under the results; earlier ones fold into an expander
 # During the interview the latest bubbles stay on the page; older ones fold into pages, so a
@@ -31,7 +31,7 @@ def interview_page(res: Resources, iv: Any) -> None:
     report = iv.report()
     progress = iv.progress()
     sidebar(res, iv, report, progress)
-    bubbles = support.transcript_turns(iv.transcript)
+    bubbles = support.transcript_turns(iv.chat_turns)
     if question is None:
         # Finished: results first; the conversation stays below for follow-up questions.
         results(res, report, iv)
@@ -56,7 +56,7 @@ def interview_page(res: Resources, iv: Any) -> None:
     )
 
 
-def history(bubbles: list[tuple[str, str]], recent: int) -> None:
+def history(bubbles: list[Bubble], recent: int) -> None:
     """The last ``recent`` bubbles, and the earlier ones one page at a time in an expander."""
     earlier, latest = split_history(bubbles, recent)
     if earlier:
@@ -66,7 +66,7 @@ def history(bubbles: list[tuple[str, str]], recent: int) -> None:
 
 
 @st.fragment
-def earlier_history(earlier: list[tuple[str, str]]) -> None:
+def earlier_history(earlier: list[Bubble]) -> None:
     """One page of earlier turns as one cached Markdown block; picking a page reruns only this part."""
     pages = history_pages(len(earlier), PAGE_BUBBLES)
     page = pages[-1]
@@ -83,15 +83,15 @@ def earlier_history(earlier: list[tuple[str, str]]) -> None:
     st.markdown(history_markdown(tuple(earlier[page.start : page.stop])))
 
 
-def chat_bubbles(bubbles: list[tuple[str, str]]) -> None:
-    """Replay chat turns as chat messages."""
-    for role, message in bubbles:
+def chat_bubbles(bubbles: list[Bubble]) -> None:
+    """Replay chat turns as chat messages; a withdrawn one struck through, with a label saying so."""
+    for role, message, withdrawn in bubbles:
         with st.chat_message(role):
             # What the founder typed is shown exactly as typed, never as Markdown, HTML or LaTeX.
             # Replies quote the founder's words too: no link, image or HTML can come out of them.
-            st.markdown(
-                support.markdown_literal(message) if role == "user" else support.markdown_safe(message)
-            )
+            st.markdown(bubble_markdown(role, message, withdrawn))
+            if withdrawn:  # kept in the record (nothing typed is lost), but plainly no longer counted
+                st.caption(t("turn_withdrawn"))
 
 
 def question_block(question: Question) -> None:

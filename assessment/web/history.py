@@ -3,6 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple, TypeVar
+
+T = TypeVar("T")
+
+
+class Bubble(NamedTuple):
+    """One chat bubble: a speaker's consecutive turns; ``withdrawn`` when ``back`` undid its answer."""
+
+    role: str
+    text: str
+    withdrawn: bool = False
 
 
 @dataclass(frozen=True)
@@ -23,9 +34,7 @@ class HistoryPage:
         return self.stop
 
 
-def split_history(
-    bubbles: list[tuple[str, str]], recent: int
-) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+def split_history(bubbles: list[T], recent: int) -> tuple[list[T], list[T]]:
     """``(earlier, latest)``: the last ``recent`` bubbles and everything before them."""
     cut = max(0, len(bubbles) - max(0, recent))
     return bubbles[:cut], bubbles[cut:]

@@ -20,6 +20,7 @@ from assessment.interview.session_file import SessionFileError, load_session, pa
 from assessment.interview.storage import VersionConflict
 from assessment.models import Gap, Report
 from assessment.templates import render_message
+from assessment.web.history import Bubble
 
 if TYPE_CHECKING:
     from assessment.interview.engine import Interview
@@ -94,15 +95,18 @@ def _back(iv: Interview) -> str:
     return iv.back().message
 
 
-def _answer(iv: Interview, said: str) -> None:
-    iv.answer(said)
+def _answer(iv: Interview, said: str, submission_id: str | None = None) -> None:
+    if submission_id is None:
+        iv.answer(said)
+    else:  # inside the compare-and-set: a resend any server session saved already changes nothing
+        iv.answer_once(said, submission_id)
 
 
 def _revise(iv: Interview, question_id: str, said: str) -> str:
     return iv.revise(question_id, said).message
 
 
-TURN_ACTIONS = ("answer", "back", "revise")  # queued actions applied by ``apply_turns``
+TURN_ACTIONS = ("answer", "submission", "back", "revise")  # queued actions ``apply_turns`` applies
 Restore = Callable[[dict[str, Any]], "Interview"]
 
 
@@ -117,6 +121,7 @@ def apply_turns(queue: list[tuple[str, Any]], live: LiveSession, restore: Restor
     notices: list[tuple[str, str]] = []
     while queue and queue[0][0] in TURN_ACTIONS:
         action, value = queue[0]
+        submission_id, value = value if action == "submission" else (None, value)
         said = "" if action == "revise" else str(value or "").strip()
         try:
             if action == "back":
@@ -128,8 +133,8 @@ def apply_turns(queue: list[tuple[str, Any]], live: LiveSession, restore: Restor
                 notices.append(("toast", message))
             elif not said:
                 notices.append(("toast", text("empty_answer")))  # nothing typed: say what to do
-            else:
-                live.apply(functools.partial(_answer, said=said), restore)
+            else:  # "submission": the chat box's (id, text), answered once per id
+                live.apply(functools.partial(_answer, said=said, submission_id=submission_id), restore)
         except VersionConflict:
             notices.append(("warning", text("error_conflict", answer=markdown_literal(said))))
         except Exception:  # the store failed: the answer stays in memory and is saved next turn
@@ -223,27 +228,29 @@ def _counts(value: object) -> tuple[int, int] | None:
     return None
 
 
-def transcript_turns(transcript: Iterable[Any]) -> list[tuple[str, str]]:
-    """``(role, text)`` chat bubbles from a transcript of pairs, dicts or objects with role and text.
+def transcript_turns(transcript: Iterable[Any]) -> list[Bubble]:
+    """Chat bubbles from a transcript of pairs, dicts or objects with role, text (and ``withdrawn``).
 
-    Consecutive turns of the same speaker are joined into one bubble.
+    Consecutive turns of the same speaker are joined into one bubble, unless one was withdrawn.
     """
-    turns: list[tuple[str, str]] = []
+    turns: list[Bubble] = []
     for turn in transcript:
+        withdrawn = False
         if isinstance(turn, Mapping):
-            role, said = turn.get("role"), turn.get("text")
+            role, said, withdrawn = turn.get("role"), turn.get("text"), turn.get("withdrawn") is True
         elif isinstance(turn, tuple | list) and len(turn) == 2:
             role, said = turn
         else:
             role, said = getattr(turn, "role", None), getattr(turn, "text", None)
+            withdrawn = getattr(turn, "withdrawn", False) is True
         if not said:
             continue
         speaker = "user" if role == "user" else "assistant"
-        if turns and turns[-1][0] == speaker:
+        if turns and turns[-1].role == speaker and turns[-1].withdrawn == withdrawn:
             # One bubble per speaker turn: an acknowledgement and the next question read as one message.
-            turns[-1] = (speaker, f"{turns[-1][1]}\n\n{said}")
+            turns[-1] = Bubble(speaker, f"{turns[-1].text}\n\n{said}", withdrawn)
         else:
-            turns.append((speaker, str(said)))
+            turns.append(Bubble(speaker, str(said), withdrawn))
     return turns
 
 

@@ -14,6 +14,7 @@ from assessment.interview.engine import Interview
 from assessment.interview.storage import SessionStore, is_valid_session_id, new_session_id
 from assessment.templates import render_message
 from assessment.web import support
+from assessment.web.history import Bubble
 
 MAX_TURNS = 150
 
@@ -301,11 +302,11 @@ def test_progress_rows_and_transcript_turns() -> None:
     assert all(0 <= r.fraction <= 1 and r.total > 0 for r in rows)
     assert support.progress_rows({"security": (2, 4)}, ["security", "privacy"])[0].fraction == 0.5
     pairs = support.transcript_turns(iv.transcript)
-    assert pairs[0] == ("assistant", first.text)
-    assert pairs[1] == ("user", first.options[0])
+    assert pairs[0] == Bubble("assistant", first.text)
+    assert pairs[1] == Bubble("user", first.options[0])
     assert support.transcript_turns([{"role": "user", "text": "hi"}, ("system", "x"), ("user", "")]) == [
-        ("user", "hi"),
-        ("assistant", "x"),
+        Bubble("user", "hi"),
+        Bubble("assistant", "x"),
     ]
 
 

@@ -50,6 +50,23 @@ def test_a_send_carrying_unacknowledged_ones_adds_only_the_new_ones_in_order(app
     assert _typed(at)[-1] == "yes" and len(_typed(at)) == 4
 
 
+def test_a_resend_to_a_new_server_session_of_the_saved_session_adds_nothing(app_env: Path) -> None:
+    # The server saved the answer, but the page never saw the ack: it reconnects to a restarted
+    # server or another replica (a new session state, no ids in memory) and sends it again.
+    at = start(new_app(), ["confidentiality"])
+    _send(at, [("b3-1", "yes, customer data is classified")])
+    sid = str(at.session_state["sid"])
+    again = new_app(sid)
+    assert_clean(again)
+    assert _typed(again) == ["yes, customer data is classified"]
+    _send(again, [("b3-1", "yes, customer data is classified"), ("b3-2", "no")])
+    assert _typed(again) == ["yes, customer data is classified", "no"]
+    assert _acked(again) == ["b3-1", "b3-2"]  # the repeat is acknowledged too: the page drops it
+    third = new_app(sid)  # and once more, to yet another server session
+    _send(third, [("b3-2", "no")])
+    assert _typed(third) == ["yes, customer data is classified", "no"]
+
+
 def test_a_malformed_send_changes_nothing_and_shows_no_error(app_env: Path) -> None:
     at = start(new_app(), ["confidentiality"])
     before = interview(at).to_dict()

@@ -12,36 +12,14 @@ import http.server
 import threading
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
-from fakes.browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    SETTLED,
-    copy_index,
-    needs_chromium,
-    start_server,
-    stop_server,
-)
+from fakes.browser import ACTION_TIMEOUT_MS, SETTLED, AppServer, chromium, needs_chromium
 
 from assessment.web.asgi import CONTENT_SECURITY_POLICY
 
-ACTION_TIMEOUT_MS = 60_000
 pytestmark = [pytest.mark.browser, pytest.mark.slow, needs_chromium]
-
-
-@pytest.fixture(scope="module")
-def app_url(
-    retriever: object, session_data_dir: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    """A running app server whose data dir holds a copy of the real index."""
-    proc, url = start_server(copy_index(session_data_dir, tmp_path_factory))
-    try:
-        yield url
-    finally:
-        stop_server(proc)
 
 
 class _Counter(http.server.BaseHTTPRequestHandler):
@@ -70,8 +48,8 @@ def other_server() -> Iterator[str]:
         server.shutdown()
 
 
-def test_pages_carry_the_security_headers(app_url: str) -> None:
-    with urllib.request.urlopen(app_url, timeout=10) as response:
+def test_pages_carry_the_security_headers(app_server: AppServer) -> None:
+    with urllib.request.urlopen(app_server.url, timeout=10) as response:
         headers = response.headers
     assert headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
     assert "img-src 'self' data: blob:" in CONTENT_SECURITY_POLICY
@@ -79,37 +57,35 @@ def test_pages_carry_the_security_headers(app_url: str) -> None:
     assert headers["Referrer-Policy"] == "no-referrer"
 
 
-def test_the_app_works_under_the_policy_and_remote_images_never_load(app_url: str, other_server: str) -> None:
-    from playwright.sync_api import expect, sync_playwright
+def test_the_app_works_under_the_policy_and_remote_images_never_load(
+    app_server: AppServer, other_server: str
+) -> None:
+    from playwright.sync_api import expect
 
     violations: list[str] = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            page.on(
-                "console",
-                lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None,
-            )
-            page.goto(app_url)
-            start = page.get_by_role("button", name="Start the interview")
-            expect(start).to_be_visible(timeout=ACTION_TIMEOUT_MS)
-            start.click()
-            page.wait_for_selector(SETTLED, timeout=ACTION_TIMEOUT_MS)
-            box = page.get_by_role("textbox").last
-            expect(box).to_be_editable(timeout=ACTION_TIMEOUT_MS)
-            box.fill(f"yes ![x]({other_server}/typed.png)")
-            box.press("Enter")
-            page.wait_for_timeout(500)
-            page.wait_for_selector(SETTLED, timeout=ACTION_TIMEOUT_MS)
-            assert not violations, violations  # Streamlit's own page needs nothing the policy forbids
-            # An image that reached the DOM anyway (the escaping is the first line of defence).
-            page.evaluate(
-                "url => { const i = document.createElement('img'); i.src = url; document.body.append(i); }",
-                f"{other_server}/injected.png",
-            )
-            page.wait_for_timeout(1500)
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = browser.new_page()
+        page.on(
+            "console",
+            lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None,
+        )
+        page.goto(app_server.url)
+        start = page.get_by_role("button", name="Start the interview")
+        expect(start).to_be_visible(timeout=ACTION_TIMEOUT_MS)
+        start.click()
+        page.wait_for_selector(SETTLED, timeout=ACTION_TIMEOUT_MS)
+        box = page.get_by_role("textbox").last
+        expect(box).to_be_editable(timeout=ACTION_TIMEOUT_MS)
+        box.fill(f"yes ![x]({other_server}/typed.png)")
+        box.press("Enter")
+        page.wait_for_timeout(500)
+        page.wait_for_selector(SETTLED, timeout=ACTION_TIMEOUT_MS)
+        assert not violations, violations  # Streamlit's own page needs nothing the policy forbids
+        # An image that reached the DOM anyway (the escaping is the first line of defence).
+        page.evaluate(
+            "url => { const i = document.createElement('img'); i.src = url; document.body.append(i); }",
+            f"{other_server}/injected.png",
+        )
+        page.wait_for_timeout(1500)
     assert _Counter.hits == []
     assert any("img-src" in v for v in violations), violations

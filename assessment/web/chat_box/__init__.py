@@ -10,8 +10,12 @@ Usage (once per run, where the chat input belongs)::
 
     chat_box(placeholder=t("chat_placeholder"), max_chars=cap)
 
-Each submission is appended to ``st.session_state["queue"]`` as ``("answer", text)`` before the
-script body runs, like the callback of a widget.
+Each submission is appended to ``st.session_state["queue"]`` as ``("submission", (id, text))``
+before the script body runs, like the callback of a widget; the app answers it once per id with
+``Interview.answer_once``, which saves the id with the session. A page that reconnects to a restarted
+server or another replica (a new browser session here, no ids in memory) and sends again what it
+never saw acknowledged therefore adds nothing; the page keeps what is unacknowledged in the tab's
+``sessionStorage`` under the session id, so a reload sends it again too.
 """
 
 from __future__ import annotations
@@ -70,10 +74,12 @@ def take_submissions(payload: Any) -> list[Submission]:
     queue and recording an id, so a new rerun cannot stop the script half way (DESIGN.md).
     """
     state = st.session_state
+    live = state.get("live")  # the saved session shown, if loaded: the ids any server session answered
+    applied = frozenset(live.interview.submission_ids) if live is not None else frozenset()
     queue: list[tuple[str, Any]] = state.setdefault(QUEUE_KEY, [])
     seen: SeenIds = state.setdefault(SEEN_KEY, SeenIds())
     outbox = parse_outbox(payload)
-    added = drain(outbox, seen, queue, max_chars=state.get(CAP_KEY))
+    added = drain(outbox, seen, queue, max_chars=state.get(CAP_KEY), applied=applied)
     state[ACKED_KEY] = acknowledged(outbox, seen)
     return added
 
@@ -94,6 +100,8 @@ def chat_box(*, placeholder: str, max_chars: int, container: Any = None) -> None
         "sending_many": t("chat_sending_many", count="{count}"),
         "max_chars": int(max_chars),
         "acked": list(st.session_state.get(ACKED_KEY, [])),
+        # the session shown: the page keeps its unacknowledged outbox per session, across reloads
+        "sid": str(st.session_state.get("sid") or ""),
     }
     st.session_state[CAP_KEY] = int(max_chars)
     place = st.bottom if container is None else container

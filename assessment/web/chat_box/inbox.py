@@ -4,6 +4,12 @@ The browser holds every submission (an id and the text) until the server acknowl
 send carries all the unacknowledged ones, so the same submission can arrive several times and a later
 send repeats an earlier one. ``drain`` moves each id into the queue exactly once, in the order sent;
 ``acknowledged`` lists what the browser may forget.
+
+What this server session took is in memory (``SeenIds``); what any server session answered is saved
+with the session (``Interview.submission_ids``), so a resend after the page reconnected to a restarted
+server or another replica is a repeat too. A submission is queued with its id, and the app answers it
+with ``Interview.answer_once`` inside the compare-and-set: that is the check that always holds, also
+when the session was not loaded yet at drain time or two replicas take the same resend at once.
 """
 
 from __future__ import annotations
@@ -11,16 +17,19 @@ from __future__ import annotations
 import json
 import logging
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from assessment.interview.session_schema import MAX_SUBMISSION_IDS, SUBMISSION_ID
+
 log = logging.getLogger("soc2_ready.chat_box")
 
-MAX_OUTBOX = 500  # submissions one send may carry; the browser sends far fewer
-MAX_ID_CHARS = 80
+MAX_OUTBOX = MAX_SUBMISSION_IDS  # submissions one send may carry (the browser sends far fewer): a
+# session keeps as many answered ids, so it recognises any resend
 REMEMBERED_IDS = 5000  # ids kept per browser session to ignore repeats (a send repeats only unacked ones)
+SUBMISSION = "submission"  # the queued action: value (id, text), answered once per id
 
 
 class Submission(BaseModel):
@@ -28,7 +37,7 @@ class Submission(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    id: str = Field(min_length=1, max_length=MAX_ID_CHARS, pattern=r"^[A-Za-z0-9_.:-]+$")
+    id: str = Field(pattern=SUBMISSION_ID.pattern)  # what a session can save: 1-80 of A-Za-z0-9_.:-
     text: str
 
 
@@ -83,23 +92,27 @@ def drain(
     outbox: Iterable[Submission],
     seen: SeenIds,
     queue: list[tuple[str, Any]],
-    action: str = "answer",
     max_chars: int | None = None,
+    applied: Collection[str] = (),
 ) -> list[Submission]:
-    """Append each submission not seen before to ``queue`` as ``(action, text)``, in order; return them.
+    """Append each submission not seen before to ``queue`` as ``("submission", (id, text))``, in order.
 
-    An id is recorded in ``seen`` in the same step as its text enters the queue (no call in between
-    that could stop the script), so a repeated send adds nothing and no send is half-applied.
-    Repeats inside one send count once too. A text over ``max_chars`` is cut there, as the page's
-    own box does (only a tampered page can send a longer one).
+    A repeat is an id in ``seen`` or in ``applied`` (the ids saved with the session being answered);
+    it is recorded in ``seen``, so it is acknowledged, and not queued. An id is recorded in ``seen``
+    in the same step as its text enters the queue (no call in between that could stop the script), so
+    a repeated send adds nothing and no send is half-applied. Repeats inside one send count once too.
+    A text over ``max_chars`` is cut there, as the page's own box does (only a tampered page can send a
+    longer one). Returns the submissions queued.
     """
     added: list[Submission] = []
     for submission in outbox:
         if submission.id in seen:
             continue
-        queue.append((action, submission.text if max_chars is None else submission.text[:max_chars]))
+        if submission.id not in applied:
+            said = submission.text if max_chars is None else submission.text[:max_chars]
+            queue.append((SUBMISSION, (submission.id, said)))
+            added.append(submission)
         seen.add(submission.id)
-        added.append(submission)
     return added
 
 

@@ -26,6 +26,7 @@ from assessment.cli.report import load_session_report
 from assessment.llm import LLMAssist, notice, should_ask_llm
 from assessment.models import Report
 from assessment.report import render
+from assessment.templates import render_message
 from assessment.understanding.reader import interpret
 
 if TYPE_CHECKING:
@@ -176,6 +177,22 @@ def test_question_is_phrased_once_and_keeps_the_engine_meaning(retriever: Retrie
     assert model.calls["phrase"] == asked_before
     assert iv.transcript[-1] == ("assistant", GOOD_PHRASING)
     assert "<conversation>" in model.prompts["phrase"][-1]
+
+
+def test_an_answer_undone_with_back_is_not_context_for_the_phrasing(retriever: Retriever) -> None:
+    model = RoutedChatModel(scripts={"phrase": GOOD_PHRASING})
+    iv = Interview(scope={"security"}, retriever=retriever, llm=model)
+    to_scored(iv)
+    iv.answer("Yes, Zebrafinch does it for everyone")
+    iv.next_question()
+    iv.answer("back")
+    # Resumed (a new tab, a restart): no wording is cached, so the question is phrased again now.
+    resumed = Interview.from_dict(iv.to_dict(), retriever=retriever, llm=model)
+    asked = model.calls["phrase"]
+    resumed.next_question()
+    assert model.calls["phrase"] == asked + 1
+    conversation = model.prompts["phrase"][-1]
+    assert render_message("back_done") in conversation and "Zebrafinch" not in conversation
 
 
 @pytest.mark.parametrize(

@@ -13,9 +13,10 @@ import regex
 from fakes.reports import make_report
 from jsonschema import Draft7Validator, ValidationError, validators
 
-from assessment.models import Report
+from assessment.models import Report, RevisionRecord
 from assessment.report import render
 from assessment.report.oscal import OSCAL_VERSION
+from assessment.report.wording import say
 
 SCHEMA = Path(__file__).resolve().parents[2] / "data" / "oscal" / "oscal_complete_schema-1.2.3.json"
 HOSTILE = "<script>alert(1)</script> **bold** [x](javascript:alert(1))\n# heading"
@@ -151,3 +152,55 @@ def test_subservices_and_customer_controls_are_valid_oscal() -> None:
     ar = pytest.importorskip("trestle.oscal.assessment_results")
     model = ar.Model.model_validate(doc) if hasattr(ar.Model, "model_validate") else ar.Model.parse_obj(doc)
     assert model.assessment_results.results[0].attestations
+
+
+def test_answer_changes_are_observations_with_who_and_when_and_stay_valid() -> None:
+    changes = (
+        RevisionRecord(
+            "cc6_1_mfa",
+            "Do you require MFA?",
+            "2026-12-02T09:15:00+00:00",
+            "dana@example.com",
+            "Yes",
+            "yes",
+            HOSTILE,
+            "partial",
+        ),
+        RevisionRecord(
+            "cc7_2_monitoring", "Do you monitor?", "2026-12-03T10:00:00", "", "", "skipped", "No", "no"
+        ),
+    )
+    report = replace(make_report(), revisions=changes)
+    doc = json.loads(render(report, "oscal"))
+    assert _errors(doc) == []
+    ar = pytest.importorskip("trestle.oscal.assessment_results")
+    model = ar.Model.model_validate(doc) if hasattr(ar.Model, "model_validate") else ar.Model.parse_obj(doc)
+    document = doc["assessment-results"]
+    assert len(model.assessment_results.metadata.parties) == 2  # the company and the named editor
+    observations = document["results"][0]["observations"]
+    assert len(observations) == len(report.answers) + len(changes)
+    revised = observations[len(report.answers) :]
+    props = [{p["name"]: p["value"] for p in o["props"]} for o in revised]
+    assert [
+        (p["answer-change"], p["question-id"], p["understood-before"], p["understood-after"]) for p in props
+    ] == [
+        ("1", "cc6_1_mfa", "yes", "partial"),
+        ("2", "cc7_2_monitoring", "skipped", "no"),
+    ]
+    assert [o["collected"] for o in revised] == ["2026-12-02T09:15:00Z", "2026-12-03T10:00:00Z"]
+    parties = {p["uuid"]: p for p in document["metadata"]["parties"]}
+    editors = [parties[o["origins"][0]["actors"][0]["actor-uuid"]] for o in revised]
+    assert [(p["type"], p["name"]) for p in editors] == [
+        ("person", "dana@example.com"),
+        ("organization", "Acme Analytics"),
+    ]
+    assert revised[0]["title"] == say("oscal_revision_title", question_id="cc6_1_mfa")
+    assert "<script>" not in revised[0]["description"] and "\\*\\*bold\\*\\*" in revised[0]["description"]
+    assert say("revision_answer", label="yes", answer="Yes") in revised[0]["description"]
+
+
+def test_no_answer_changes_no_change_observations_or_people(doc: dict[str, Any], report: Report) -> None:
+    document = doc["assessment-results"]
+    assert [p["type"] for p in document["metadata"]["parties"]] == ["organization"]
+    observations = document["results"][0]["observations"]
+    assert not any(p["name"] == "answer-change" for o in observations for p in o["props"])

@@ -11,8 +11,9 @@ from fakes.reports import make_report
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 
-from assessment.models import Report
+from assessment.models import Report, RevisionRecord
 from assessment.report import build_view, render
+from assessment.report.wording import say, strings
 from assessment.report.xlsx import CELL_LIMIT
 
 INJECTIONS = (
@@ -120,3 +121,48 @@ def test_long_text_fits_a_cell_and_output_is_deterministic(book: Workbook, repor
     assert 32_000 < longest <= CELL_LIMIT
     assert render(report, "xlsx") == render(report, "xlsx")
     assert book.properties.modified.date().isoformat() == report.generated_on  # not the time of saving
+
+
+CHANGES = (
+    RevisionRecord(
+        "cc6_1_mfa",
+        "Do you require MFA?",
+        "2026-12-02T09:15:00+00:00",
+        "dana@example.com",
+        "Yes",
+        "yes",
+        "=only admins",
+        "partial",
+    ),
+    RevisionRecord(
+        "cc7_2_monitoring", "Do you monitor?", "2026-12-03T10:00:00+00:00", "", "", "skipped", "No", "no"
+    ),
+)
+
+
+def test_revisions_sheet_has_the_pdf_appendix_columns_and_one_row_per_change() -> None:
+    report = replace(make_report(), revisions=CHANGES)
+    book = load_workbook(io.BytesIO(render(report, "xlsx")))  # type: ignore[arg-type]
+    assert book.sheetnames[-1] == strings()["xlsx_sheet_revisions"]
+    sheet = book[strings()["xlsx_sheet_revisions"]]
+    keys = ("when", "who", "question", "before", "after")
+    assert [c.value for c in sheet[1]] == [strings()[f"revision_col_{k}"] for k in keys]
+    rows = [list(row) for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert rows == [
+        [
+            "2026-12-02 09:15 UTC",
+            "dana@example.com",
+            "cc6_1_mfa: Do you require MFA?",
+            say("revision_answer", label="yes", answer="Yes"),
+            say("revision_answer", label="partial", answer="=only admins"),
+        ],
+        [
+            "2026-12-03 10:00 UTC",
+            say("revision_by_founder"),
+            "cc7_2_monitoring: Do you monitor?",
+            say("revision_skipped"),
+            say("revision_answer", label="no", answer="No"),
+        ],
+    ]
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:E3"

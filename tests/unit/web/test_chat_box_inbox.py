@@ -1,4 +1,8 @@
-"""The chat box's server side: each submission id enters the action queue once, in the order sent."""
+"""The chat box's server side: each submission id enters the action queue once, in the order sent.
+
+A submission is queued with its id (``("submission", (id, text))``), so the app answers it once per id
+also across server sessions (``Interview.answer_once``; tests/unit/web/test_chat_box_resend.py).
+"""
 
 from __future__ import annotations
 
@@ -29,27 +33,37 @@ def test_a_repeated_send_adds_nothing_and_a_longer_one_adds_only_the_new_tail() 
     # The browser had no acknowledgement yet: it sends 1 again together with 2 and 3.
     assert drain([_sub(1), _sub(2), _sub(3)], seen, queue) == [_sub(2), _sub(3)]
     assert drain([_sub(1), _sub(2), _sub(3)], seen, queue) == []  # a resend after a lost ack
-    assert queue == [("answer", "answer 1"), ("answer", "answer 2"), ("answer", "answer 3")]
+    assert queue == [("submission", (f"c1-{n}", f"answer {n}")) for n in (1, 2, 3)]
     assert acknowledged([_sub(2), _sub(3)], seen) == ["c1-2", "c1-3"]
 
 
 def test_two_submissions_with_the_same_text_are_two_answers_but_one_id_is_one() -> None:
     seen, queue = SeenIds(), []
     drain([_sub(1, "yes"), _sub(2, "yes"), _sub(2, "yes")], seen, queue)
-    assert queue == [("answer", "yes"), ("answer", "yes")]
+    assert queue == [("submission", ("c1-1", "yes")), ("submission", ("c1-2", "yes"))]
 
 
-def test_drain_appends_after_what_is_already_queued_with_the_given_action() -> None:
+def test_drain_appends_after_what_is_already_queued() -> None:
     seen = SeenIds()
     queue: list[tuple[str, Any]] = [("back", None)]
-    drain([_sub(7)], seen, queue, action="answer")
-    assert queue == [("back", None), ("answer", "answer 7")]
+    drain([_sub(7)], seen, queue)
+    assert queue == [("back", None), ("submission", ("c1-7", "answer 7"))]
 
 
 def test_a_text_over_the_cap_is_cut_to_it() -> None:
     queue: list[tuple[str, Any]] = []
     drain([_sub(1, "x" * 50), _sub(2, "short")], SeenIds(), queue, max_chars=10)
-    assert queue == [("answer", "x" * 10), ("answer", "short")]
+    assert queue == [("submission", ("c1-1", "x" * 10)), ("submission", ("c1-2", "short"))]
+
+
+def test_an_id_saved_with_the_session_is_a_repeat_even_to_an_empty_memory() -> None:
+    # A new server session (a restart, another replica): SeenIds is empty, but the saved session
+    # holds the ids of the typed messages it has answered. A repeat is acknowledged, not queued.
+    seen, queue = SeenIds(), []
+    assert drain([_sub(1), _sub(2)], seen, queue, applied=("c1-1",)) == [_sub(2)]
+    assert queue == [("submission", ("c1-2", "answer 2"))]
+    assert acknowledged([_sub(1), _sub(2)], seen) == ["c1-1", "c1-2"]
+    assert drain([_sub(1), _sub(2)], seen, queue, applied=()) == []  # and in memory from now on
 
 
 def test_unseen_ids_are_not_acknowledged() -> None:
@@ -110,4 +124,4 @@ def test_any_sequence_of_overlapping_sends_queues_each_id_once_in_first_seen_ord
     for n in (n for send in sends for n in send):
         if n not in first_seen:
             first_seen.append(n)
-    assert queue == [("answer", f"answer {n}") for n in first_seen]
+    assert queue == [("submission", (f"c1-{n}", f"answer {n}")) for n in first_seen]

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from importlib import resources
 
-from assessment.web.support import markdown_literal, text
-from assessment.web.transcript import history_markdown
+from assessment.interview.withdrawn import ChatTurn
+from assessment.web.history import Bubble
+from assessment.web.support import markdown_literal, text, transcript_turns
+from assessment.web.transcript import bubble_markdown, history_markdown, struck
 
 ASSETS = ("chat_box.html", "chat_box.css", "chat_box.js")
 
@@ -35,3 +37,36 @@ def test_the_chat_box_frontend_ships_as_package_data_and_fetches_nothing() -> No
     assert 'data-testid="stChatInputTextArea"' in assets["chat_box.html"]
     for name, source in assets.items():
         assert "http://" not in source and "https://" not in source and "@import" not in source, name
+
+
+def test_a_withdrawn_bubble_is_struck_through_and_labelled_in_the_folded_history() -> None:
+    turns = (("user", "yes, Okta"), ("assistant", "Noted.", True), ("assistant", "Next?", False))
+    block = history_markdown(turns).split("\n\n")
+    you, assistant = text("history_speaker_user"), text("history_speaker_assistant")
+    assert block == [
+        f"**{you}**  \nyes, Okta",
+        f"**{assistant}** · *{text('turn_withdrawn')}*  \n~~Noted.~~",
+        f"**{assistant}**  \nNext?",
+    ]
+
+
+def test_struck_keeps_line_breaks_list_markers_and_escapes() -> None:
+    assert struck("one  \ntwo") == "~~one~~  \n~~two~~"
+    assert struck("Noted:\n\n- first\n- second") == "~~Noted:~~\n\n- ~~first~~\n- ~~second~~"
+    typed = markdown_literal("- $5 ~~not~~ <b>")
+    assert struck(typed) == f"~~{typed}~~"  # the founder's own marks stay escaped inside the strike
+    assert bubble_markdown("user", "a *b*", withdrawn=True) == f"~~{markdown_literal('a *b*')}~~"
+
+
+def test_withdrawn_turns_are_never_joined_with_live_ones() -> None:
+    turns = [
+        ChatTurn("user", "Yes", withdrawn=True),
+        ChatTurn("assistant", "Noted.", withdrawn=True),
+        ChatTurn("assistant", "Next question?"),
+        {"role": "assistant", "text": "More.", "withdrawn": False},
+    ]
+    assert transcript_turns(turns) == [
+        Bubble("user", "Yes", True),
+        Bubble("assistant", "Noted.", True),
+        Bubble("assistant", "Next question?\n\nMore."),
+    ]

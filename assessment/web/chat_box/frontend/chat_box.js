@@ -7,17 +7,26 @@
 // applies each id once and lists the ids it has in `data.acked` on its next render. If the page is
 // idle and something is still unacknowledged, the queue is sent again (with backoff).
 //
+// The queue is also kept in the tab's sessionStorage under the session id, so a reload (or a page
+// rebuilt after a reconnect) sends again what was never acknowledged. That is safe: the server saves
+// the ids it answered with the session, so a message it had already saved is not recorded twice.
+// sessionStorage stays in this tab (no other tab, no server, no network) and is cleared with it.
+//
 // Data from Python: placeholder, label, send_label, sending_one, sending_many ("{count}"), max_chars,
-// acked (ids). Trigger to Python: "submit" -> {outbox: [{id, text}], attempt}.
+// acked (ids), sid (the session shown). Trigger to Python: "submit" -> {outbox: [{id, text}], attempt}.
 
 const RESEND_AFTER_MS = 1500;
 const RESEND_MAX_MS = 15000;
+const RESTORED_SEND_MS = 300; // a queue restored after a reload is sent as soon as the page is idle
+const STORAGE_PREFIX = "soc2-ready-chat-box:";
+const ID_PATTERN = /^[A-Za-z0-9_.:-]{1,80}$/; // what the server takes (one bad entry voids a send)
 
 // Module state outlives a re-render and a remount of the element (the module is imported once per page).
 const box = {
   client: randomHex(8),
   seq: 0,
   attempt: 0,
+  sid: null, // the session whose queue this is
   queue: [],
   draft: "",
   focused: false,
@@ -40,6 +49,31 @@ function appIdle() {
   return state === null || state !== "running"; // unknown: treat as idle, the backoff bounds resends
 }
 
+function stored(sid) {
+  // The unacknowledged queue this tab kept for `sid`; nothing if storage is blocked or the entry bad.
+  try {
+    const items = JSON.parse(window.sessionStorage.getItem(STORAGE_PREFIX + sid) || "[]");
+    if (!Array.isArray(items)) return [];
+    const valid = (s) => s && typeof s.id === "string" && ID_PATTERN.test(s.id) && typeof s.text === "string";
+    return items.filter(valid);
+  } catch (error) {
+    return [];
+  }
+}
+
+function keep() {
+  // Mirror the queue into sessionStorage; if storage is unavailable the page's own queue still holds it.
+  if (!box.sid) return;
+  try {
+    const key = STORAGE_PREFIX + box.sid;
+    const items = box.queue.map((s) => ({ id: s.id, text: s.text }));
+    if (box.queue.length === 0) window.sessionStorage.removeItem(key);
+    else window.sessionStorage.setItem(key, JSON.stringify(items));
+  } catch (error) {
+    // quota exceeded or storage disabled: nothing more to do
+  }
+}
+
 function push() {
   if (!box.send || box.queue.length === 0) return;
   box.attempt += 1;
@@ -48,7 +82,7 @@ function push() {
   schedule();
 }
 
-function schedule() {
+function schedule(delay) {
   if (box.timer !== null) clearTimeout(box.timer);
   box.timer = null;
   if (box.queue.length === 0) {
@@ -64,7 +98,7 @@ function schedule() {
     } else {
       schedule(); // a run is in progress: its render will acknowledge, look again later
     }
-  }, box.backoff);
+  }, delay === undefined ? box.backoff : delay);
 }
 
 function statusText() {
@@ -85,10 +119,21 @@ export default function (component) {
 
   box.send = setTriggerValue;
   box.texts = cfg;
+  const sid = typeof cfg.sid === "string" ? cfg.sid : "";
+  let restored = false;
+  if (sid !== box.sid) {
+    // A page load (a reload too) or another session shown in this tab: take up that session's queue.
+    // The one left is already in sessionStorage, and is sent again if the tab goes back to it.
+    box.sid = sid;
+    box.queue = sid ? stored(sid) : [];
+    box.backoff = RESEND_AFTER_MS;
+    restored = box.queue.length > 0;
+  }
   const acked = new Set(Array.isArray(cfg.acked) ? cfg.acked : []);
   const before = box.queue.length;
   box.queue = box.queue.filter((s) => !acked.has(s.id));
   if (box.queue.length < before) box.backoff = RESEND_AFTER_MS;
+  keep();
 
   area.placeholder = cfg.placeholder || "";
   area.setAttribute("aria-label", cfg.label || cfg.placeholder || "");
@@ -110,6 +155,7 @@ export default function (component) {
     if (text.trim().length === 0) return;
     box.seq += 1;
     box.queue.push({ id: `${box.client}-${box.seq}`, text });
+    keep(); // before sending: a reload from now on sends it again
     area.value = "";
     box.draft = "";
     fit();
@@ -142,6 +188,6 @@ export default function (component) {
   if (box.focused && parentElement.activeElement !== area) area.focus();
   fit();
   show();
-  schedule();
+  schedule(restored ? RESTORED_SEND_MS : undefined);
   return undefined;
 }
