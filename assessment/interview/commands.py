@@ -96,6 +96,8 @@ class CommandHandlers:
                 return Reply(render_message("back_at_start"), kind="command")
             self._state.events.pop()
             withdraw(self._state.transcript, len(self._state.events))
+            # Shown again as its own turn, even when it was the last one presented (back at the end).
+            self._state.presented = None
             self._touch()
             # The question itself follows as the next one shown: repeating it here would print it twice.
             return Reply(render_message("back_done"), kind="command")

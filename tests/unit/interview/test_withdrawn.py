@@ -227,3 +227,17 @@ def test_an_implied_answer_changed_during_a_clarification_leaves_the_clarified_a
     assert [text for role, text in withdrawn(iv) if role == "user"] == [vague, "Yes"]
     say(iv, "back")  # now the changed implied answer goes: it has no turns of its own
     assert [text for role, text in withdrawn(iv) if role == "user"] == [vague, "Yes"]
+
+
+def test_back_after_the_last_answer_asks_the_last_question_again_in_the_chat() -> None:
+    iv = Interview(scope={"confidentiality"})
+    while (question := iv.next_question()) is not None:
+        last = question
+        iv.answer("Yes")
+    assert iv.finished
+    iv.answer("back")
+    again = iv.next_question()
+    assert again is not None and again.id == last.id
+    role, text = iv.transcript[-1]
+    assert role == "assistant" and text == again.display_text  # its own turn, after "back"
+    assert iv.transcript[-2] == ("assistant", render_message("back_done"))
