@@ -26,6 +26,7 @@ from assessment.models import (
 from assessment.report import crossref
 from assessment.templates import render_message
 from knowledge.corpus import Corpus
+from knowledge.text import one_line
 
 LABEL_VALUE: dict[str, float] = {"yes": 1.0, "partial": 0.5, "no": 0.0, "unknown": 0.0}
 STATUS_CREDIT: dict[str, float] = {"met": 1.0, "partial": 0.5, "missing": 0.0, "unknown": 0.0}
@@ -189,7 +190,7 @@ def readiness(
 
 
 def _excerpt(text: str) -> str:
-    flat = " ".join(text.split())
+    flat = one_line(text)
     return flat if len(flat) <= _EXCERPT else flat[: _EXCERPT - 1].rstrip() + "…"
 
 
@@ -238,7 +239,7 @@ def find_gaps(
             remediation=question.remediation.steps,
             evidence=question.evidence,
             what_is_missing=_what_is_missing(result, question, inp),
-            why_it_matters=" ".join(question.why.split()),
+            why_it_matters=one_line(question.why),
             iso27001=crossref.pairs(crossref.iso27001(result.criterion_id)),
             question_ids=result.question_ids,
             nist_800_53=crossref.pairs(crossref.nist_800_53(result.criterion_id)),

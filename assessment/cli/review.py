@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from assessment.cli.common import fail, text
+from knowledge.text import one_line
 
 
 def register(commands: Any) -> None:
@@ -66,7 +67,7 @@ def render_review(interview: Any) -> str:
                 "review_line",
                 question_id=record.question_id,
                 question=record.question_text,
-                answer=" ".join(record.answer.split()),
+                answer=one_line(record.answer),
                 label=record.label,
                 criteria=criteria,
             )

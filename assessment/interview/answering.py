@@ -26,7 +26,7 @@ from assessment.scoping.profile import (
 from assessment.templates import render_message
 from assessment.understanding.interrogative import ASKING_START as _ASKING_START
 from assessment.understanding.reader import interpret, needs_clarification
-from knowledge.text import lower_line
+from knowledge.text import lower_line, one_line
 
 if TYPE_CHECKING:
     from assessment.llm.engine import InterviewLLM
@@ -267,7 +267,7 @@ def understood_line(understood: Interpretation, text: str) -> str:
     if understood.source == "quick_reply":
         return render_message(f"ack_{understood.label}")
     # Only the gist, and nothing Markdown could turn into a link or an image in a chat bubble.
-    flat = " ".join(_MARKUP_CHARS.sub(" ", text).split())
+    flat = one_line(_MARKUP_CHARS.sub(" ", text))
     excerpt = flat if len(flat) <= EXCERPT_CHARS else flat[: EXCERPT_CHARS - 1].rstrip() + "…"
     return render_message(f"understood_{understood.label}", excerpt=excerpt)
 

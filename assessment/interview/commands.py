@@ -20,6 +20,7 @@ from assessment.interview.withdrawn import withdraw, withdraw_all
 from assessment.models import Question, Reply, Report
 from assessment.scoping.profile import recommend_scope, scope_titles
 from assessment.templates import render_message
+from knowledge.text import one_line
 
 
 class CommandHandlers:
@@ -108,9 +109,9 @@ class CommandHandlers:
             question = self._current()[1]
             if question is None:
                 return Reply(render_message("why_finished"), kind="command")
-            message = render_message("why", why=" ".join(question.why.split()))
+            message = render_message("why", why=one_line(question.why))
             if question.help:
-                message += "\n" + render_message("why_help", help=" ".join(question.help.split()))
+                message += "\n" + render_message("why_help", help=one_line(question.help))
             return Reply(message, kind="command")
 
     def restart(self) -> Reply:

@@ -24,7 +24,7 @@ from knowledge.basics_kb import BasicHit
 from knowledge.corpus import Corpus
 from knowledge.ids import CRITERION_MENTION
 from knowledge.routing import route
-from knowledge.text import lower_line
+from knowledge.text import lower_line, one_line
 
 Command = Literal["skip", "back", "why", "progress", "restart", "correct"]
 _COMMANDS: tuple[tuple[Command, re.Pattern[str]], ...] = (
@@ -152,7 +152,7 @@ def is_side_question(text: str, understood: Interpretation) -> bool:
 
 
 def _trim(text: str, limit: int = 420) -> str:
-    flat = " ".join(text.split())
+    flat = one_line(text)
     if len(flat) <= limit:
         return flat
     sentences = _SENTENCE_END.split(flat)

@@ -20,6 +20,7 @@ from assessment.interview.withdrawn import make_room
 from assessment.models import LABELS, AnswerRecord, Interpretation, Question, Reply, RevisionRecord
 from assessment.templates import render_message
 from assessment.understanding.reader import interpret, needs_clarification
+from knowledge.text import one_line
 
 
 class RevisionHandlers:
@@ -61,7 +62,7 @@ class RevisionHandlers:
             question = self._question_for(question_id, event["kind"])
             if question is None:
                 return _unknown(question_id)
-            text = " ".join(str(text).split()) if text is not None else ""
+            text = one_line(str(text)) if text is not None else ""
             understood = interpret(text, question=question, options=question.options)
             if not text or needs_clarification(understood):
                 options = ", ".join(render_message(f"label_{label}") for label in LABELS)

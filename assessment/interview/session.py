@@ -27,6 +27,7 @@ from assessment.interview.session_schema import (
     SessionModel,
     describe,
 )
+from knowledge.text import one_line
 
 SESSION_KIND = "soc2-ready-session"
 # 2: a long user turn may point at the event holding its text ("ref"); 3: a turn may name the answer
@@ -267,7 +268,7 @@ def _compact_pending(pending: dict[str, Any] | None) -> dict[str, Any] | None:
 
 def set_assignment(state: SessionState, criterion_id: str, owner: str | None, due: str | date | None) -> None:
     """Record who closes ``criterion_id``'s gap and by when; both empty clears it. Bad values: ValueError."""
-    owner = " ".join(_LONE_SURROGATE.sub("\ufffd", owner or "").split()) or None
+    owner = one_line(_LONE_SURROGATE.sub("\ufffd", owner or "")) or None
     if isinstance(due, str):
         due = due.strip() or None
     if owner is None and due is None:

@@ -33,7 +33,7 @@ from assessment.report.cues import CueSet
 from assessment.understanding.clauses import clauses, coordinated_parts, negations
 from assessment.understanding.lexicon import InterpretData, load_data
 from knowledge.ids import is_official
-from knowledge.text import normalize_answer
+from knowledge.text import normalize_answer, one_line
 from knowledge.yaml_files import load_yaml
 
 FACETS_FILE = "facets.yaml"
@@ -296,7 +296,7 @@ def read_facets(criterion_id: str, text: str) -> FacetReading | None:
             seen[last.id] = "absent"
             continue
         for part in coordinated_parts(clause, data):
-            part = " ".join(part.split())  # the split leaves the spaces around a removed "and"
+            part = one_line(part)  # the split leaves the spaces around a removed "and"
             for facet, state in _part_states(part, matchers, data):
                 seen[facet.id] = state  # the last mention wins
                 last = facet

@@ -65,7 +65,7 @@ def _heading(w: Writer, text: str, level: int = 0) -> None:
         pdf.add_page()
     else:
         w.room(40)
-    pdf.start_section(" ".join(text.split())[:120], level=level, strict=False)
+    pdf.start_section(one_line(text)[:120], level=level, strict=False)
     size = 17 if level == 0 else 12.5
     w.font(size, "B", ACCENT)
     w.lines(text, size * 0.5)

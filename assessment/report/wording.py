@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from assessment.templates import load_messages, render_message
+from knowledge.text import one_line
 
 STRINGS_FILE = "report/strings.yaml"
 
@@ -14,4 +15,4 @@ def strings() -> dict[str, str]:
 
 def say(name: str, **values: object) -> str:
     """One report message with its placeholders filled; a missing one raises ``TemplateError``."""
-    return " ".join(render_message(name, STRINGS_FILE, **values).split())
+    return one_line(render_message(name, STRINGS_FILE, **values))

@@ -26,7 +26,7 @@ from assessment.scoping.text import (
 from assessment.templates import render_message
 from assessment.understanding.reader import interpret, needs_clarification
 from knowledge.models import CATEGORIES, CATEGORY_TITLES
-from knowledge.text import lower_line
+from knowledge.text import lower_line, one_line
 
 Profile = Mapping[str, Any]
 # profile field that recommends a category when true
@@ -186,7 +186,7 @@ NAME_MAX_CHARS = 120
 
 def company_name_from(text: str) -> str | None:
     """The company's name in an answer ("We're Acme Analytics." -> "Acme Analytics"); None if declined."""
-    flat = " ".join("".join(c if c.isprintable() else " " for c in str(text)).split())
+    flat = one_line("".join(c if c.isprintable() else " " for c in str(text)))
     if not flat or _DECLINE.match(flat.lower()):
         return None
     name = _NAME_LEAD.sub("", flat, count=1).strip().strip(_QUOTES)
@@ -205,7 +205,7 @@ def _parse_text(question: ScopingQuestion, text: str) -> ParsedScoping:
         name = text.strip() or None
     if name is None:
         return ParsedScoping(None, True, render_message("scoping_not_given"))
-    shown = " ".join(_MARKUP.sub(" ", name).split())  # the chat shows it as Markdown: only the words
+    shown = one_line(_MARKUP.sub(" ", name))  # the chat shows it as Markdown: only the words
     return ParsedScoping(name, True, shown or render_message("scoping_not_given"))
 
 

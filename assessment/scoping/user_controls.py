@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from assessment.models import UserEntityControl
 from knowledge.ids import is_official
 from knowledge.models import CATEGORIES
+from knowledge.text import one_line
 from knowledge.yaml_files import load_yaml
 
 USER_CONTROLS_FILE = Path(str(files("assessment.scoping") / "user_controls.yaml"))
@@ -57,7 +58,7 @@ class _Control(BaseModel):
     @field_validator("text")
     @classmethod
     def _one_line(cls, value: str) -> str:
-        return " ".join(value.split())
+        return one_line(value)
 
     @field_validator("criteria")
     @classmethod
@@ -161,7 +162,7 @@ def _excerpt(text: str, start: int, end: int) -> str:
             begin += 1
         while stop < len(text) and stop > end and not text[stop].isspace():
             stop -= 1
-    piece = " ".join(text[begin:stop].split())
+    piece = one_line(text[begin:stop])
     cut_before = begin > 0 and not re.search(r"[.!?;\n]\s*$", text[:begin])
     cut_after = stop < len(text) and not re.match(r"[.!?;\n]", text[stop - 1 : stop])
     return f"{'…' if cut_before else ''}{piece}{'…' if cut_after else ''}"

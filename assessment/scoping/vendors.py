@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from knowledge.ids import CRITERION_ID, is_official
+from knowledge.text import one_line
 from knowledge.yaml_files import load_yaml
 
 VENDORS_FILE = Path(str(files("assessment.scoping") / "vendors.yaml"))
@@ -60,7 +61,7 @@ def _known_ids(values: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _texts(values: tuple[str, ...]) -> tuple[str, ...]:
-    cleaned = tuple(" ".join(str(v).split()) for v in values)
+    cleaned = tuple(one_line(str(v)) for v in values)
     if any(not v for v in cleaned):
         raise ValueError("blank duty")
     return cleaned
