@@ -132,7 +132,7 @@ def _chat(console: Console, interview: Interview, inputs: Iterator[str], save_pa
 
     from assessment.interview.session_file import save_session
 
-    while (question := interview.next_question()) is not None:
+    while (question := interview.present()) is not None:
         _show_question(console, question)
         try:
             said = next(inputs)

@@ -157,21 +157,35 @@ class Interview(AnswerHandlers, RevisionHandlers, CommandHandlers, EvidenceHandl
     # --- asking ------------------------------------------------------------------------------
 
     def next_question(self) -> Question | None:
-        """The pending question (the same one until answered) or None when the interview is done."""
+        """The pending question (the same one until answered) or None when the interview is done.
+
+        No side effect: asking twice, or asking without answering, changes nothing (``present``
+        records the question in the chat as a UI shows it).
+        """
+        with self._lock:
+            question = self._current()[1]
+            return None if question is None else self._shown(question)
+
+    def present(self) -> Question | None:
+        """``next_question()``, recorded once in the chat transcript as the UI shows it.
+
+        A UI calls this where it draws the question; ``answer`` calls it too, so the transcript
+        always holds the question an answer replies to. With an LLM, this is where it words it.
+        """
         with self._lock:
             slot, question = self._current()
-            if question is not None and slot is not None:
-                key = f"{question.id}|{len(self._state.events)}"
-                if self._state.presented != key:
-                    if self._llm is not None:
-                        said = tuple((t.role, t.text) for t in self.chat_turns if not t.withdrawn)
-                        self._llm.phrase(key, question, said)  # an undone answer is no context
-                    self._state.presented = key
-                    question = self._shown(question)
-                    self._say("assistant", question.display_text)
-                else:
-                    question = self._shown(question)
-            return question
+            if question is None or slot is None:
+                return question
+            key = f"{question.id}|{len(self._state.events)}"
+            if self._state.presented != key:
+                if self._llm is not None:
+                    said = tuple((t.role, t.text) for t in self.chat_turns if not t.withdrawn)
+                    self._llm.phrase(key, question, said)  # an undone answer is no context
+                self._state.presented = key
+                question = self._shown(question)
+                self._say("assistant", question.display_text)
+                return question
+            return self._shown(question)
 
     def _shown(self, question: Question) -> Question:
         """``question`` with the LLM's wording as ``display_text`` when it has one (text unchanged)."""
@@ -202,7 +216,7 @@ class Interview(AnswerHandlers, RevisionHandlers, CommandHandlers, EvidenceHandl
         """Handle one user turn: an answer, a command or a side question. Never raises on bad input."""
         with self._lock:
             text = _storable("" if text is None else str(text))
-            self.next_question()  # make sure the question being answered is in the transcript
+            self.present()  # the question being answered is in the transcript
             start, before = len(self._state.transcript), (len(self._state.events), self._state.pending)
             self._say("user", text)
             try:

@@ -65,7 +65,7 @@ class LiveSession:
     def save(self) -> None:
         """Save the interview as it is (compare-and-set); ``VersionConflict`` if someone else saved."""
         with self._lock:
-            self.interview.next_question()  # the question shown next is part of the saved chat
+            self.interview.present()  # the question shown next is part of the saved chat
             self.version = self.store.save(self.session_id, self.interview.to_dict(), self.version)
 
     def apply(self, change: Callable[[Interview], T], restore: Restore) -> T:

@@ -27,7 +27,7 @@ PAGE_BUBBLES = 50
 
 def interview_page(res: Resources, iv: Any) -> None:
     """The chat: transcript replay, the current question with quick replies, or the results."""
-    question = iv.next_question()
+    question = iv.present()
     report = iv.report()
     progress = iv.progress()
     sidebar(res, iv, report, progress)

@@ -161,7 +161,7 @@ def test_typed_back_shows_the_question_once() -> None:
     iv.answer("Yes")
     reply = iv.answer("back")
     assert reply.message == render_message("back_done")
-    assert iv.next_question() == question
+    assert iv.present() == question  # the UI draws the question again
     assert _last_bubble(iv).count(question.text) == 1
 
 
@@ -169,7 +169,7 @@ def test_thats_not_right_shows_the_question_once() -> None:
     iv, question = _first_scored()
     iv.answer("Yes")
     iv.answer("that's not right")
-    assert iv.next_question() is not None
+    assert iv.present() is not None
     assert _last_bubble(iv).count(question.text) == 1
 
 
@@ -226,3 +226,13 @@ def test_no_questions_left_once_finished() -> None:
     progress = iv.progress()
     assert progress.finished and progress.questions_left == 0 and progress.percent == 100
     assert iv.report().finished
+
+
+def test_next_question_has_no_side_effect_and_present_records_the_question_once() -> None:
+    iv, question = _first_scored()
+    before = iv.to_dict()
+    assert iv.next_question() == question and iv.next_question() == question
+    assert iv.to_dict() == before  # asking changes nothing, not even the transcript
+    assert iv.present() == question and iv.present() == question
+    shown = [text for role, text in iv.transcript if role == "assistant" and text == question.display_text]
+    assert len(shown) == 1  # presented once, however often the UI draws it

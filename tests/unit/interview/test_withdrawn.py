@@ -23,7 +23,7 @@ def started() -> Interview:
 
 def say(iv: Interview, text: str) -> None:
     iv.answer(text)
-    iv.next_question()  # as a UI does: the next question enters the transcript
+    iv.present()  # as a UI does: the next question enters the transcript
 
 
 def withdrawn(iv: Interview) -> list[tuple[str, str]]:
@@ -236,7 +236,7 @@ def test_back_after_the_last_answer_asks_the_last_question_again_in_the_chat() -
         iv.answer("Yes")
     assert iv.finished
     iv.answer("back")
-    again = iv.next_question()
+    again = iv.present()
     assert again is not None and again.id == last.id
     role, text = iv.transcript[-1]
     assert role == "assistant" and text == again.display_text  # its own turn, after "back"

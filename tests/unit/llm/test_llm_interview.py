@@ -106,10 +106,10 @@ def label_reply(label: str, rationale: str = "The answer says so.") -> str:
 
 def to_scored(iv: Interview) -> Question:
     """Settle the carve-out question and return the first scored question."""
-    question = iv.next_question()
+    question = iv.present()
     while question is not None and question.kind != "scored":
         iv.answer(question.options[0] if question.kind != "carve_out" else "No, we run our own servers")
-        question = iv.next_question()
+        question = iv.present()
     assert question is not None
     return question
 
@@ -147,7 +147,7 @@ def scripted_answer(question: Question, index: int) -> str:
 def run_script(iv: Interview, turns: int) -> list[Reply]:
     replies = []
     for index in range(turns):
-        question = iv.next_question()
+        question = iv.present()
         if question is None:
             break
         replies.append(iv.answer(scripted_answer(question, index)))
@@ -162,7 +162,7 @@ def test_question_is_phrased_once_and_keeps_the_engine_meaning(retriever: Retrie
     iv = Interview(scope={"security"}, retriever=retriever, llm=model)
     offline = Interview(scope={"security"}, retriever=retriever)
     to_scored(offline)
-    expected = offline.next_question()
+    expected = offline.present()
     question = to_scored(iv)
     assert expected is not None
     assert question.display_text == GOOD_PHRASING
@@ -173,7 +173,7 @@ def test_question_is_phrased_once_and_keeps_the_engine_meaning(retriever: Retrie
         expected.options,
     )
     asked_before = model.calls["phrase"]
-    assert iv.next_question() == question  # cached: the same wording, no new call
+    assert iv.present() == question  # cached: the same wording, no new call
     assert model.calls["phrase"] == asked_before
     assert iv.transcript[-1] == ("assistant", GOOD_PHRASING)
     assert "<conversation>" in model.prompts["phrase"][-1]
@@ -184,12 +184,12 @@ def test_an_answer_undone_with_back_is_not_context_for_the_phrasing(retriever: R
     iv = Interview(scope={"security"}, retriever=retriever, llm=model)
     to_scored(iv)
     iv.answer("Yes, Zebrafinch does it for everyone")
-    iv.next_question()
+    iv.present()
     iv.answer("back")
     # Resumed (a new tab, a restart): no wording is cached, so the question is phrased again now.
     resumed = Interview.from_dict(iv.to_dict(), retriever=retriever, llm=model)
     asked = model.calls["phrase"]
-    resumed.next_question()
+    resumed.present()
     assert model.calls["phrase"] == asked + 1
     conversation = model.prompts["phrase"][-1]
     assert render_message("back_done") in conversation and "Zebrafinch" not in conversation
@@ -234,7 +234,7 @@ def test_confident_offline_answers_never_ask_the_llm(retriever: Retriever) -> No
     iv = Interview(scope={"security"}, retriever=retriever, llm=model)
     asked = 0
     for text in CLEAR:
-        question = iv.next_question() if asked else to_scored(iv)
+        question = iv.present() if asked else to_scored(iv)
         assert question is not None
         if should_ask_llm(interpret(text, question=question, options=question.options)):
             continue  # the reader is unsure of this one today; only confident answers count here
@@ -331,7 +331,7 @@ def test_side_question_is_answered_from_retrieved_passages_with_citations(retrie
     assert reply.citations and all(f"[{cid}]" in passages for cid in reply.citations)
     assert f"[{reply.citations[0]}]" in reply.message
     assert GOOD_PHRASING in reply.message  # then back to the pending question, as it was worded
-    assert iv.next_question() == question  # a side question is not an answer
+    assert iv.present() == question  # a side question is not an answer
 
 
 def test_side_question_not_covered_says_so(retriever: Retriever) -> None:
