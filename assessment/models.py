@@ -77,7 +77,14 @@ class Reply:
 
 @dataclass(frozen=True)
 class AnswerRecord:
-    """One answered question for the report's appendix (the answer kept whole)."""
+    """One answered question for the report's appendix (the answer kept whole).
+
+    ``answer`` reads on its own: the founder's words, their reply to a clarifying question and, for
+    an answer implied by an earlier one, a note naming it. The report quotes only what the founder
+    typed, so it keeps the parts apart: ``own_words`` (empty when ``answer`` is just that),
+    ``clarification`` and ``follows_from`` (the earlier answer's criterion, "CC3.2 Identify and
+    analyse risks").
+    """
 
     question_id: str
     question_text: str
@@ -86,6 +93,14 @@ class AnswerRecord:
     confidence: float
     source: str
     criteria: tuple[str, ...] = ()
+    own_words: str = ""
+    clarification: str = ""
+    follows_from: str = ""
+
+    @property
+    def typed(self) -> str:
+        """What the founder typed for this question (for an implied answer: for the earlier one)."""
+        return self.own_words or self.answer
 
 
 @dataclass(frozen=True)

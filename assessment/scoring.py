@@ -24,6 +24,7 @@ from assessment.models import (
     Subservice,
 )
 from assessment.report import crossref
+from assessment.report.text import truncate
 from assessment.templates import render_message
 from knowledge.corpus import Corpus
 from knowledge.text import one_line
@@ -190,18 +191,24 @@ def readiness(
 
 
 def _excerpt(text: str) -> str:
-    flat = one_line(text)
-    return flat if len(flat) <= _EXCERPT else flat[: _EXCERPT - 1].rstrip() + "…"
+    """The founder's words on one line, cut at a word boundary with "…" (the appendix has them whole)."""
+    return truncate(one_line(text), _EXCERPT, "…")
 
 
 def _what_is_missing(result: CriterionResult, question: ScoredQuestion, inp: ScoringInput) -> str:
     record = inp.answers.get(question.id)
     if not result.assessed or record is None:
         return render_message("missing_not_assessed", question=question.text)
+    words = _excerpt(record.typed)
     if result.status == "unknown":
-        return render_message("missing_unsure", question=question.text, answer=_excerpt(record.answer))
-    name = "missing_partial" if result.status == "partial" else "missing_no"
-    text = render_message(name, question=question.text, answer=_excerpt(record.answer))
+        return render_message("missing_unsure", question=question.text, answer=words)
+    if record.follows_from and result.status == "missing":
+        text = render_message(
+            "missing_implied", question=question.text, answer=words, criterion=record.follows_from
+        )
+    else:
+        name = "missing_partial" if result.status == "partial" else "missing_no"
+        text = render_message(name, question=question.text, answer=words)
     if result.documented is False:
         text += " " + render_message("missing_not_documented")
     if inp.report_type == "type2" and result.operating is False:

@@ -122,6 +122,7 @@ class ScopingQuestion(BaseModel):
     help: str = ""
     options: tuple[ScopingOption, ...] = ()
     value_type: Literal["choice", "bool", "int", "date", "text"] = "choice"
+    appendix_text: str = ""  # the question as the report's appendix shows it, when ``text`` is chat wording
     optional: bool = False  # an empty answer (or "skip") leaves the field unset without a reminder
 
 

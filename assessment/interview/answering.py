@@ -12,12 +12,14 @@ from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from assessment.interview import asking, cloud_questions, flow, intents, scope_words
+from assessment.interview import asking, cloud_questions, flow, intents, records, revisit, scope_words
 from assessment.interview.flow import Context, Derived, Slot
-from assessment.interview.session import SessionState, new_event
+from assessment.interview.session import SessionState, new_event, new_revision
 from assessment.models import Interpretation, Label, Question, Reply
 from assessment.scoping.carveout import carve_out_candidates, parse_carve_answer
+from assessment.scoping.dates import explain
 from assessment.scoping.profile import (
+    ParsedScoping,
     category_names,
     parse_scoping_answer,
     recommend_scope,
@@ -90,9 +92,13 @@ class AnswerHandlers:
             **event_fields,
         )
         self._record(event)
+        if pending is not None and pending.get("correcting") and understood.label != pending["label"]:
+            # "That's not right" changed a recorded answer: the audit trail shows it like a revision.
+            change = (pending["text"], pending["label"], records.recorded_text(event), understood.label)
+            self._state.revisions.append(new_revision(slot.qid, *change))
         label_text = render_message(f"label_{understood.label}")
         recorded_text = str(event_fields.get("clarification") or event_fields["text"])
-        line = understood_line(understood, recorded_text)
+        line = understood_line(understood, recorded_text, comes_back=revisit.offer_ahead(self._state.events))
         message = line
         if guessed:
             notice = _join(notice, render_message("best_guess", label=label_text))
@@ -153,7 +159,7 @@ class AnswerHandlers:
         label: Label | None = None
         if sq.value_type == "bool":
             label = "unknown" if parsed.value is None else ("yes" if parsed.value else "no")
-        return self._after_answer(Reply(render_message("scoping_ack", shown=shown), label, "answer", notice))
+        return self._after_answer(Reply(_scoping_echo(parsed, shown), label, "answer", notice))
 
     def _answer_scope(
         self, text: str, understood_text: str, question: Question, notice: str | None, d: Derived
@@ -262,14 +268,32 @@ EXCERPT_CHARS = 80
 _MARKUP_CHARS = re.compile(r"[\[\]()!*_`<>#|~\\$]")
 
 
-def understood_line(understood: Interpretation, text: str) -> str:
-    """One line saying what was recorded, quoting the founder's own words when they typed some."""
+def understood_line(understood: Interpretation, text: str, *, comes_back: bool = True) -> str:
+    """One line saying what was recorded, quoting the founder's own words when they typed some.
+
+    ``comes_back``: a "not sure" is offered again before the end (False once that offer was made,
+    so the line promises no return that will not happen).
+    """
     if understood.source == "quick_reply":
         return render_message(f"ack_{understood.label}")
     # Only the gist, and nothing Markdown could turn into a link or an image in a chat bubble.
     flat = one_line(_MARKUP_CHARS.sub(" ", text))
     excerpt = flat if len(flat) <= EXCERPT_CHARS else flat[: EXCERPT_CHARS - 1].rstrip() + "…"
-    return render_message(f"understood_{understood.label}", excerpt=excerpt)
+    name = f"understood_{understood.label}"
+    if understood.label == "unknown" and not comes_back:
+        name = "understood_unknown_open"
+    return render_message(name, excerpt=excerpt)
+
+
+def _scoping_echo(parsed: ParsedScoping, shown: str) -> str:
+    """ "Thanks, noted: …", saying which date was taken for words such as "next autumn"."""
+    if parsed.confident and parsed.reading is not None:
+        basis = explain(parsed.reading)
+        return render_message("date_taken", date=shown, phrase=parsed.reading.phrase, basis=basis)
+    # "Orgly Inc." already ends its sentence: no second full stop.
+    return render_message(
+        "scoping_ack_ends" if shown.endswith((".", "!", "?", "…")) else "scoping_ack", shown=shown
+    )
 
 
 def _join(first: str | None, second: str) -> str:

@@ -12,7 +12,7 @@ from assessment.models import LABELS, Question
 from assessment.scoping.carveout import carve_out_candidates
 from assessment.scoping.profile import recommend_scope, scope_titles
 from assessment.templates import render_message
-from knowledge.models import CATEGORY_TITLES
+from knowledge.models import CATEGORIES, CATEGORY_TITLES
 
 SCOPE_OPTIONS_MAX = 5
 
@@ -53,7 +53,12 @@ def _scope_question(d: Derived) -> Question:
     for category, reason in reasons.items():
         mark = "recommended" if category in recommended else "not_recommended"
         lines.append(render_message(f"scope_line_{mark}", title=CATEGORY_TITLES[category], reason=reason))
-    text = render_message("scope_confirm", scope=scope_titles(recommended), lines="\n".join(lines))
+    text = render_message(
+        "scope_confirm",
+        scope=scope_titles(recommended),
+        lines="\n".join(lines),
+        examples=scope_examples(recommended),
+    )
     options = [render_message("option_accept")]
     options += [
         render_message("option_add", title=CATEGORY_TITLES[c]) for c in reasons if c not in recommended
@@ -71,6 +76,17 @@ def _scope_question(d: Derived) -> Question:
         "scope_confirm",
         render_message("scope_help"),
     )
+
+
+def scope_examples(recommended: tuple[str, ...]) -> str:
+    """How to change the scope, by example: "add" a category left out, "drop" one recommended."""
+    left_out = [CATEGORY_TITLES[c].lower() for c in CATEGORIES if c not in recommended]
+    optional = [CATEGORY_TITLES[c].lower() for c in recommended if c != "security"]
+    add = render_message("scope_example_add", category=left_out[0]) if left_out else ""
+    drop = render_message("scope_example_drop", category=optional[0]) if optional else ""
+    if add and drop:
+        return render_message("scope_examples_both", add=add, drop=drop)
+    return render_message("scope_examples_one", example=add or drop)
 
 
 def _carve_question(ctx: Context, d: Derived) -> Question:
@@ -105,14 +121,21 @@ def carvable(ctx: Context, d: Derived, kinds: tuple[str, ...]) -> list[str]:
     return sorted(set(found), key=ctx.corpus.ids.index)
 
 
-def clarify_question(original: Question, readings: tuple[str, ...] = ()) -> Question:
+def held_question(ctx: Context, slot: Slot, d: Derived, readings: tuple[str, ...] = ()) -> Question:
+    """The question shown while an answer awaits its clarification (``clarify_question`` of the slot's)."""
+    examples = scope_examples(recommend_scope(d.profile)[0]) if slot.kind == "scope_confirm" else ""
+    return clarify_question(build_question(ctx, slot, d), readings, examples)
+
+
+def clarify_question(original: Question, readings: tuple[str, ...] = (), examples: str = "") -> Question:
     """The short question asked before recording an unclear answer.
 
     ``readings`` are the reader's likeliest labels, best first: a scored question then offers
-    those two or three readings, in plain words, as its quick replies.
+    those two or three readings, in plain words, as its quick replies. ``examples``: how the scope
+    could be changed (``scope_examples``), for the scope question.
     """
     if original.kind == "scope_confirm":
-        text = render_message("clarify_scope")
+        text = render_message("clarify_scope", examples=examples or scope_examples(("security",)))
     elif original.kind == "scoping":
         text = render_message("clarify_scoping", question=original.text)
     else:

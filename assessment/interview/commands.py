@@ -11,7 +11,7 @@ import threading
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from assessment.interview import flow, revisit, scope_words
+from assessment.interview import asking, flow, revisit, scope_words
 from assessment.interview.flow import Context, Derived, Slot
 from assessment.interview.progress import CategoryProgress, Progress, category_counts, progress_message
 from assessment.interview.progress import questions_left as estimate_left
@@ -81,7 +81,9 @@ class CommandHandlers:
                 return self._after_answer(Reply(render_message("revisit_leave"), kind="command"))
             offered = revisit.decision_at(self._state.events)[0] is not None
             self._record(new_event(slot.qid, slot.kind, skipped=True, source="skipped"))
-            message = render_message("skipped_open" if offered else "skipped")
+            # Only scored questions and follow-ups come back before the end: promise nothing else.
+            name = "skipped_scoping" if slot.kind == "scoping" else "skipped_open" if offered else "skipped"
+            message = render_message(name)
             return self._after_answer(Reply(message, kind="command"))
 
     def back(self) -> Reply:
@@ -158,5 +160,6 @@ class CommandHandlers:
         if answer is None:
             return self._side(text, question)
         recommended = recommend_scope(d.profile)[0]
-        decide = render_message("scope_answer_decide", scope=scope_titles(recommended))
+        examples = asking.scope_examples(recommended)
+        decide = render_message("scope_answer_decide", scope=scope_titles(recommended), examples=examples)
         return Reply(f"{answer}\n\n{decide}", None, "side_question")

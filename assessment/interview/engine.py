@@ -176,7 +176,7 @@ class Interview(AnswerHandlers, RevisionHandlers, CommandHandlers, EvidenceHandl
             slot, question = self._current()
             if question is None or slot is None:
                 return question
-            key = f"{question.id}|{len(self._state.events)}"
+            key = self._presentation_key(question)
             if self._state.presented != key:
                 if self._llm is not None:
                     said = tuple((t.role, t.text) for t in self.chat_turns if not t.withdrawn)
@@ -187,11 +187,15 @@ class Interview(AnswerHandlers, RevisionHandlers, CommandHandlers, EvidenceHandl
                 return question
             return self._shown(question)
 
+    def _presentation_key(self, question: Question) -> str:
+        """Which showing of ``question`` this is: a question enters the transcript once per key."""
+        return f"{question.id}|{len(self._state.events)}"
+
     def _shown(self, question: Question) -> Question:
         """``question`` with the LLM's wording as ``display_text`` when it has one (text unchanged)."""
         if self._llm is None or question.proposed_label is not None:  # keep the scan evidence shown
             return question
-        phrased = self._llm.phrased(f"{question.id}|{len(self._state.events)}")
+        phrased = self._llm.phrased(self._presentation_key(question))
         return replace(question, display_text=phrased) if phrased else question
 
     def _current(self, d: Derived | None = None) -> tuple[Slot | None, Question | None]:
@@ -200,7 +204,7 @@ class Interview(AnswerHandlers, RevisionHandlers, CommandHandlers, EvidenceHandl
         if pending is not None:
             held = Slot(pending["kind"], pending["qid"])
             readings = tuple(pending.get("alternatives") or ())
-            return held, asking.clarify_question(asking.build_question(self._ctx, held, d), readings)
+            return held, asking.held_question(self._ctx, held, d, readings)
         slot = flow.select(self._state, self._ctx, d)
         if slot is not None and slot.kind == "revisit":  # before the end: the open questions, once
             relevant = flow.relevance(d, self._ctx)

@@ -24,15 +24,19 @@ from knowledge.basics_kb import BasicHit
 from knowledge.corpus import Corpus
 from knowledge.ids import CRITERION_MENTION
 from knowledge.routing import route
-from knowledge.text import lower_line, one_line
+from knowledge.text import fold_quotes, lower_line, one_line
 
 Command = Literal["skip", "back", "why", "progress", "restart", "correct"]
 _COMMANDS: tuple[tuple[Command, re.Pattern[str]], ...] = (
     (
         "skip",
         re.compile(
-            r"^(?:/?skip(?: (?:this|it|this one|that|question|for now))?|pass|next(?: question)?|"
-            r"ask me later|come back to (?:this|it) later|later)$"
+            # "I'll skip this one" as a whole reply is the command; the reader would take it as a "no".
+            r"^(?:(?:(?:i'?ll|i will|let'?s|lets|let me|can we|could we|can i|i'?d like to|i want to|"
+            r"i'?d rather|please)\s+)?(?:/?skip|pass)(?: (?:this|it|this one|that|that one|question|"
+            r"the question|this question))?(?: (?:for now|for later|for the moment|please))*|"
+            r"next(?: question)?|(?:ask me|come back to (?:this|it|that)(?: one)?) later(?: please)?|later|"
+            r"let me come back to (?:this|it|that)(?: one)?(?: later)?)$"
         ),
     ),
     (
@@ -53,9 +57,21 @@ _COMMANDS: tuple[tuple[Command, re.Pattern[str]], ...] = (
     (
         "why",
         re.compile(
-            r"^(?:/?why|/?help|why\??|why (?:do|did|would) you (?:ask|need|want)(?: (?:this|that|to know))?|"
-            r"why (?:is|does) (?:this|that|it) (?:matter|important|needed|relevant)|why this question|"
-            r"why does it matter|what do you mean|explain(?: this| the question)?|"
+            r"^(?:/?why|/?help|why\??|why (?:this|that)(?: question| one)?(?: now)?|"
+            # The general form: "why is this asked?", "why are you asking me that?", "why does this
+            # question matter for SOC 2?". Only the question itself as subject: "why is CC6.6 not in
+            # my gaps?" names a criterion and is a question about the session.
+            r"why(?: (?:is|are|was|do|does|did|would|will|should|must))? "
+            r"(?:you|this|that|it|(?:this|that|the) question|this one|that one) "
+            r"(?:being asked|asked|ask(?:ing)?|need(?:ed|s)?|want(?:s|ed)?|matters?|important|relevant|"
+            r"required|necessary|useful|here|included|on (?:the|this|my) list|part of (?:this|soc ?2))"
+            r"(?: (?:this|that|it|me(?: (?:this|that|it))?|to know|(?:this|that) question|"
+            r"(?:about|for|to|in|on|with) [a-z0-9' .-]{1,30}))?|"
+            r"why should (?:i|we) care(?: about (?:this|that|it))?|"
+            r"why do (?:i|we) need to answer (?:this|that)|"
+            r"what(?:'s| is) (?:this|that)(?: question)? (?:for|about)|"
+            r"what(?:'s| is) the point(?: of (?:this|that|it|asking)(?: question)?)?|"
+            r"what do you mean|explain(?: this| the question)?|"
             r"what does (?:this|that|the) question mean|i don'?t understand(?: the question)?)$"
         ),
     ),
@@ -122,7 +138,8 @@ class SideAnswer:
 
 
 def _norm(text: str) -> str:
-    return lower_line(text).rstrip(".!").strip()
+    # Typographic apostrophes as typed on phones and Macs: "that’s not right" is still the command.
+    return lower_line(fold_quotes(text)).rstrip(".!").strip()
 
 
 def detect_command(text: str) -> Command | None:
@@ -193,8 +210,18 @@ def _criteria_answer(found: list[tuple[str, str, str]]) -> SideAnswer:
     return SideAnswer(message, tuple(item[0] for item in found[:3]))
 
 
+def _opens_with_title(title: str, text: str) -> bool:
+    """ "The observation window (also called ...) is ...": the text already names its title."""
+    article = re.compile(r"^(?:the|a|an)\s+")
+    head, body = (article.sub("", one_line(t).lower()) for t in (title, text))
+    return body.startswith(head)
+
+
 def _basics_answer(hit: BasicHit, corpus: Corpus) -> SideAnswer:
-    message = render_message("side_basic_answer", title=hit.title, text=hit.text)
+    if _opens_with_title(hit.title, hit.text):  # no "The observation window: The observation window ..."
+        message = render_message("side_basic_answer_plain", text=hit.text)
+    else:
+        message = render_message("side_basic_answer", title=hit.title, text=hit.text)
     cited = cited_criteria(hit, corpus)
     if cited:
         named = "; ".join(f"{c} ({corpus.get(c).title})" for c in cited)

@@ -32,11 +32,14 @@ def question_text(qid: str, kind: str, bank: QuestionBank) -> tuple[str, tuple[s
 def answer_record(event: Mapping[str, Any], bank: QuestionBank, corpus: Corpus | None = None) -> AnswerRecord:
     """The appendix form of an answered scored question or follow-up (the answer kept whole)."""
     text, criteria = question_text(event["qid"], event["kind"], bank)
-    answer = event["text"]
-    if event.get("clarification") is not None:
-        answer = render_message("appendix_clarified", answer=answer, clarification=event["clarification"])
-    if is_implied(event):
-        answer = _implied_answer(answer, str(event["implied_by"]), bank, corpus)
+    words = event["text"]
+    clarification = event.get("clarification")
+    answer = words
+    if clarification is not None:
+        answer = render_message("appendix_clarified", answer=answer, clarification=clarification)
+    follows = _implied_by(str(event["implied_by"]), bank, corpus) if is_implied(event) else ""
+    if follows:
+        answer = render_message("implied_answer", answer=answer, criterion=follows)
     return AnswerRecord(
         event["qid"],
         text,
@@ -45,18 +48,20 @@ def answer_record(event: Mapping[str, Any], bank: QuestionBank, corpus: Corpus |
         event["confidence"],
         event["source"],
         criteria,
+        own_words=words if answer != words else "",
+        clarification=clarification or "",
+        follows_from=follows,
     )
 
 
-def _implied_answer(answer: str, parent_id: str, bank: QuestionBank, corpus: Corpus | None) -> str:
-    """The founder's own words, with the earlier answer they were given for."""
+def _implied_by(parent_id: str, bank: QuestionBank, corpus: Corpus | None) -> str:
+    """The criterion (ID and title) of the earlier answer an implied answer was given for."""
     try:
         parent = bank.get(parent_id)
     except KeyError:  # a follow-up's parent is always a scored question; keep the words regardless
-        return answer
+        return ""
     criterion = primary_criterion(parent)
-    named = f"{criterion} {corpus.get(criterion).title}" if corpus and criterion in corpus.ids else criterion
-    return render_message("implied_answer", answer=answer, criterion=named)
+    return f"{criterion} {corpus.get(criterion).title}" if corpus and criterion in corpus.ids else criterion
 
 
 def latest_events(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -101,11 +106,12 @@ def appendix(
                 records.append(answer_record(event, bank, corpus))
                 add_implied(qid)
             continue
-        answer = event["text"]
-        if event.get("clarification") is not None:
-            answer = render_message("appendix_clarified", answer=answer, clarification=event["clarification"])
-        if kind == "scoping":
-            text = scoping[qid].text if qid in scoping else qid
+        words, clarification = event["text"], event.get("clarification")
+        answer = words
+        if clarification is not None:
+            answer = render_message("appendix_clarified", answer=answer, clarification=clarification)
+        if kind == "scoping":  # without the chat's lead-in ("Last one before the scope.")
+            text = (scoping[qid].appendix_text or scoping[qid].text) if qid in scoping else qid
         else:
             text = render_message(f"appendix_{kind}_question")
         if kind == "carve_out" and not event["skipped"]:
@@ -122,6 +128,25 @@ def appendix(
                 shown,
                 event["confidence"],
                 event["source"] or kind,
+                own_words=words if answer != words and not event["skipped"] else "",
+                clarification=(clarification or "") if not event["skipped"] else "",
             )
         )
     return tuple(records)
+
+
+def noted_as(event: Mapping[str, Any]) -> str:
+    """How a scoping, scope, carve-out or revisit answer was noted, in the founder's terms."""
+    if event["kind"] == "carve_out":
+        return render_message("appendix_carved" if event["value"].get("kinds") else "appendix_not_carved")
+    if event["kind"] == "revisit":
+        decision = (event.get("value") or {}).get("decision", "leave")
+        return render_message("option_revisit_now" if decision == "now" else "option_revisit_leave")
+    return str(event.get("shown") or event["text"])
+
+
+def recorded_text(event: Mapping[str, Any]) -> str:
+    """An answer as the audit trail quotes it: the words, then the clarification if one was asked."""
+    if event.get("clarification") is None:
+        return str(event["text"])
+    return f"{event['text']} / {event['clarification']}"

@@ -88,6 +88,11 @@ def still_to_walk(
     return tuple(item for item in before if item not in answered_since and item[1] not in implied)
 
 
+def offer_ahead(events: list[dict[str, Any]]) -> bool:
+    """True while the offer to take up open questions is still to come (no choice recorded yet)."""
+    return decision_at(events)[0] is None
+
+
 def next_item(
     events: list[dict[str, Any]],
     implied: Mapping[str, Any],

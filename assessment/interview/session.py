@@ -12,7 +12,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from pydantic import ValidationError
@@ -24,6 +24,7 @@ from assessment.interview.session_schema import (
     SUBMISSION_ID,
     Assignment,
     Event,
+    Revision,
     SessionModel,
     describe,
 )
@@ -298,6 +299,16 @@ def new_event(qid: str, kind: str, **fields: Any) -> dict[str, Any]:
     """A complete event dict with every field present (the JSON form is then stable)."""
     event = Event(qid=qid, kind=kind, **fields)  # type: ignore[arg-type]
     return event.model_dump(mode="json")
+
+
+def new_revision(
+    qid: str, old_text: str, old_label: str | None, new_text: str, new_label: str, by: str = ""
+) -> dict[str, Any]:
+    """One entry of the audit trail: ``qid``'s answer changed now, by ``by`` ("": the founder)."""
+    at = datetime.now(UTC).isoformat(timespec="seconds")
+    return Revision(
+        qid=qid, at=at, by=by, old_text=old_text, old_label=old_label, new_text=new_text, new_label=new_label
+    ).model_dump(mode="json")
 
 
 def check_references(state: SessionState, bank: QuestionBank) -> None:

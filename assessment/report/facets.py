@@ -10,6 +10,13 @@ answer reader's own clause splitting and negation counting (``assessment.underst
 * a cue in a planned, in-progress, informal or lapsed statement ("we plan to copy them to a second
   region") shows the facet missing; an "absent" cue ("same region") shows it missing, and a negated
   one ("not in the same region") shows it in place;
+* a word of "negative sense" inside a cue's own text ("disable their accounts", "right to be
+  forgotten") names the facet, not its absence, unless the cue also holds a plain negation ("no
+  exceptions");
+* a short reply that only denies a noun names the facet whose ``nouns`` it holds ("no list" for the
+  vendor list, "no severity levels or records" for the recorded triage decisions): it is missing;
+* a reply naming only the speaker ("me", "I do", "that's me") shows an ``owner`` facet in place
+  (the person who triages, the security owner);
 * when an answer mentions a facet more than once, the last mention wins ("we used to ..., now ...").
 
 Cues are compiled on first use, and only those an answer could match (``cues.CueSet``), so reading
@@ -47,6 +54,25 @@ _EMPTY_WORDS = frozenset(
 )
 # "X rather than Y": what follows is denied like a negation ("granted to individuals rather than groups").
 _INSTEAD = re.compile(r"\b(?:rather than|instead of)\b")
+# A short reply that only denies a noun ("no list", "no severity levels or records"): the words after
+# the denial, less filler words, are matched against the facets' ``nouns``.
+_DENIAL = re.compile(
+    r"^(?:(?:so|and|but|also|honestly|currently|basically|really|just) )*"
+    r"(?:no|none|nothing|zero|not any|not an?|without|never had an?|never had any) (?P<rest>[\w' -]+)$"
+)
+_FILLER = frozenset(
+    """a an any the real proper formal written official defined set of or and nor either yet at all
+    really tho though afaik so far for it them that this whatsoever""".split()  # noqa: SIM905
+)
+_DENIED_WORDS_MAX = 4  # more content words than this is a statement, not an elliptical denial
+# A reply naming only the speaker as the one who does it: "me", "mostly me", "I do", "that's me".
+_SPEAKER = re.compile(
+    r"^(?:(?:it'?s|that'?s|thats|mostly|just|only|usually|basically|probably|always|honestly) )*"
+    r"(?:me|myself|i do|i am|i'?m the one|i handle (?:it|them|that|those|these)|i look at (?:it|them)"
+    r"|i (?:triage|check|review|own)(?: (?:it|them|that|those))?)"
+    r"(?: (?:and |or |plus )?(?:[\w']+ ){0,3}[\w']+)?"  # "me or the cto" (the split drops "or")
+    r"(?: (?:basically|mostly|usually|personally|myself|really|i guess))*$"
+)
 
 
 class FacetDataError(ValueError):
@@ -67,8 +93,10 @@ class _FacetEntry(BaseModel):
     step: str = Field(min_length=10)
     present: tuple[str, ...] = Field(min_length=1)
     absent: tuple[str, ...] = ()
+    nouns: tuple[str, ...] = ()  # words that name the facet on their own in a denial: "no list"
+    owner: bool = False  # the facet is a person: a reply naming the speaker ("me") shows it in place
 
-    _cues = field_validator("present", "absent")(_non_empty)
+    _cues = field_validator("present", "absent", "nouns")(_non_empty)
 
 
 class _FacetFile(BaseModel):
@@ -99,6 +127,8 @@ class Facet:
     step: str
     present: CueSet
     absent: CueSet | None
+    nouns: re.Pattern[str] | None = None
+    owner: bool = False
 
 
 @dataclass(frozen=True)
@@ -149,7 +179,7 @@ def _load_raw() -> object:
 
 
 def _check_cues(source: str, cid: str, index: int, entry: _FacetEntry) -> None:
-    for key in ("present", "absent"):
+    for key in ("present", "absent", "nouns"):
         for number, pattern in enumerate(getattr(entry, key)):
             try:
                 re.compile(pattern)
@@ -179,9 +209,22 @@ def parse(raw: object, source: str = FACETS_FILE, compile_cues: bool = False) ->
             if compile_cues:
                 _check_cues(source, cid, index, entry)
             absent = CueSet(entry.absent) if entry.absent else None
-            built.append(Facet(entry.id, entry.name, entry.step, CueSet(entry.present), absent))
+            nouns = _nouns(source, f"criteria.{cid}.{index}.nouns", entry.nouns)
+            built.append(
+                Facet(entry.id, entry.name, entry.step, CueSet(entry.present), absent, nouns, entry.owner)
+            )
         out[cid] = tuple(built)
     return out
+
+
+def _nouns(source: str, field: str, nouns: tuple[str, ...]) -> re.Pattern[str] | None:
+    """The facet's nouns as one pattern matched against whole words (a few per file: compiled now)."""
+    if not nouns:
+        return None
+    try:
+        return re.compile("|".join(f"(?:{noun})" for noun in nouns))
+    except re.error as exc:
+        raise FacetDataError(f"{source}: field {field!r}: regex does not compile: {exc}") from None
 
 
 @lru_cache(maxsize=1)
@@ -249,12 +292,22 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
+def _own_sense(text: str, hit: _Hit, data: InterpretData) -> list[tuple[int, int]]:
+    """Spans of the negative-sense words inside a cue that has no plain negation of its own."""
+    span = text[hit.start : hit.end]
+    found = [(hit.start + m.start(), hit.start + m.end()) for m in data.cue["negative_sense"].finditer(span)]
+    return found if found and negations(span, data) == len(found) else []
+
+
 def _part_states(part: str, matchers: _Matchers, data: InterpretData) -> list[tuple[Facet, FacetState]]:
     hits = _hits(part, matchers)
     if not hits:
         return []
-    # Negations are counted outside the text of "absent" cues, which often hold their own "no".
+    # Negations are counted outside the text of "absent" cues, which often hold their own "no", and
+    # without words of negative sense that a present cue holds as its own ("disable their accounts")
+    # unless a plain negation in the cue turns them ("no exceptions").
     plain = _blank(part, [(h.start, h.end) for h in hits if h.absent_cue])
+    plain = _blank(plain, [span for h in hits if not h.absent_cue for span in _own_sense(plain, h, data)])
     not_yet = any(data.cue[name].search(part) for name in _NOT_YET_CUES)
     last_start = hits[-1].start
     out: list[tuple[Facet, FacetState]] = []
@@ -273,6 +326,25 @@ def _part_states(part: str, matchers: _Matchers, data: InterpretData) -> list[tu
     return out
 
 
+def _reply_states(
+    part: str, facets: tuple[Facet, ...], data: InterpretData
+) -> list[tuple[Facet, FacetState]]:
+    """Facets a short reply names without a cue: an elliptical denial ("no list"), or the speaker."""
+    if _SPEAKER.match(part) and not negations(part, data):
+        return [(facet, "present") for facet in facets if facet.owner]
+    denial = _DENIAL.match(part)
+    if denial is None:
+        return []
+    words = [w for w in re.findall(r"[\w']+", denial.group("rest")) if w not in _FILLER]
+    if not words or len(words) > _DENIED_WORDS_MAX:
+        return []
+    return [
+        (facet, "absent")
+        for facet in facets
+        if facet.nouns is not None and any(facet.nouns.fullmatch(word) for word in words)
+    ]
+
+
 def _denies_previous(clause: str, data: InterpretData) -> bool:
     """A clause that only denies what came before: "... but hasn't happened", "... but not yet"."""
     words = re.findall(r"[\w']+", clause)
@@ -287,7 +359,8 @@ def read_facets(criterion_id: str, text: str) -> FacetReading | None:
     normalized = normalize_answer(text)
     matchers = _matchers(facets, normalized)
     seen: dict[str, FacetState] = {}
-    if not matchers:  # no cue can match: nothing to read, and no need to load the reader's lexicon
+    replies = any(f.nouns is not None or f.owner for f in facets)
+    if not matchers and not replies:  # nothing can match: no need to load the reader's lexicon
         return FacetReading(criterion_id, tuple((f, "unstated") for f in facets))
     data = load_data()
     last: Facet | None = None
@@ -297,7 +370,10 @@ def read_facets(criterion_id: str, text: str) -> FacetReading | None:
             continue
         for part in coordinated_parts(clause, data):
             part = one_line(part)  # the split leaves the spaces around a removed "and"
-            for facet, state in _part_states(part, matchers, data):
+            states = _part_states(part, matchers, data)
+            named = {facet.id for facet, _ in states}
+            states += [(f, state) for f, state in _reply_states(part, facets, data) if f.id not in named]
+            for facet, state in states:
                 seen[facet.id] = state  # the last mention wins
                 last = facet
     return FacetReading(criterion_id, tuple((f, seen.get(f.id, "unstated")) for f in facets))

@@ -13,7 +13,11 @@ from assessment.report.wording import say
 from knowledge.corpus import Corpus
 from knowledge.models import CATEGORY_TITLES, Hit
 
-BODY_ANSWER_LIMIT = 400  # characters of an answer quoted in a gap; the appendix keeps it whole
+# Characters of a gap's "what is missing" text. Scoring's own sentence (question, a 160-character
+# excerpt of the answer, notes) stays well below this; the cap only stops a hand-made gap quoting a
+# pasted policy whole. A cut ends at a word boundary with "…": the appendix keeps every answer whole.
+BODY_TEXT_LIMIT = 1200
+ANSWER_EXCERPT = 160
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,12 @@ class GapView:
     window_note: str = ""  # Type II: when a control that must operate through the window must start
 
     @property
+    def weeks(self) -> str:
+        """The plan weeks it is worked on, counted from 1: ``"3"`` or ``"1–4"``."""
+        first = self.start_week + 1
+        return str(first) if first >= self.end_week else f"{first}–{self.end_week}"
+
+    @property
     def iso_text(self) -> str:
         """The ISO references on one line: ``A.8.24 Use of cryptography (partial); …``."""
         return "; ".join(
@@ -59,14 +69,14 @@ class GapView:
         return " ".join(part for part in (listed + ("." if listed else ""), self.nist_note) if part)
 
 
-def _missing_text(gap: Gap, answers: list[AnswerRecord], labels: Mapping[str, str]) -> str:
+def _missing_text(gap: Gap, answers: list[AnswerRecord]) -> str:
     if gap.what_is_missing.strip():
-        return truncate(clean(gap.what_is_missing), BODY_ANSWER_LIMIT, labels["truncated_marker"])
+        return truncate(clean(gap.what_is_missing), BODY_TEXT_LIMIT)
     if answers:
         parts = [
             say(
                 "missing_from_answer",
-                answer="“" + truncate(one_line(clean(a.answer)), 160, labels["truncated_marker"]) + "”",
+                answer="“" + truncate(one_line(clean(a.typed)), ANSWER_EXCERPT) + "”",
                 label=a.label.replace("_", " "),
             )
             for a in answers[:2]
@@ -136,7 +146,7 @@ def gap_view(
     gap = item.gap
     answers = tailor.gap_answers(gap, report.answers)
     tailored = tailor.tailor(gap, answers)
-    missing = _missing_text(gap, answers, t)
+    missing = _missing_text(gap, answers)
     steps = gap.remediation
     if tailored is not None:
         missing = f"{missing} {tailored.summary}"

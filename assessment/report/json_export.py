@@ -15,7 +15,7 @@ from assessment.report.text import clean
 from assessment.report.view import ReportView, as_plain, build_view
 from knowledge.models import Hit
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 SCHEMA_PATH = Path(str(files("assessment.report") / "schema.json"))
 
 
@@ -152,6 +152,8 @@ def export_dict(report: Report, view: ReportView) -> dict[str, Any]:
                 "confidence": max(0.0, min(1.0, float(raw.confidence))),
                 "source": a.source,
                 "criteria": list(a.criteria),
+                "clarification": a.clarification or None,
+                "follows_from": a.follows_from or None,
             }
             for a, raw in zip(view.answers, report.answers, strict=True)
         ],

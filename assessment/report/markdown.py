@@ -6,13 +6,13 @@ from collections.abc import Mapping
 
 from assessment.models import Report
 from assessment.report.templating import render_template
-from assessment.report.view import AnswerView, ReportView, build_view, say
+from assessment.report.view import AnswerView, ReportView, build_view
 from knowledge.models import Hit
 
 
 def understood(answer: AnswerView) -> str:
-    """How an answer was understood, in words."""
-    return say("appendix_understood", label=answer.label, confidence=answer.confidence, source=answer.source)
+    """How an answer was understood, in plain words (worked out in the view)."""
+    return answer.understood
 
 
 def markdown_from_view(view: ReportView) -> str:

@@ -86,8 +86,16 @@ def _observations(view: ReportView, ids: _Ids, party: str, when: str) -> list[di
             {
                 "uuid": ids("observation", str(a.number), a.question_id),
                 "title": say("oscal_observation_title", question_id=a.question_id or str(a.number)),
-                "description": f"{t['appendix_question']}: {_text(a.question)}\n\n"
-                f"{t['appendix_answer']}: {_text(a.answer)}",
+                "description": "\n\n".join(
+                    part
+                    for part in (
+                        f"{t['appendix_question']}: {_text(a.question)}",
+                        f"{t['appendix_answer']}: {_text(a.answer or a.understood)}",
+                        _text(a.clarified) if a.clarified else "",
+                        _text(a.understood) if a.follows_from else "",
+                    )
+                    if part
+                ),
                 "props": _props(
                     ("question-id", a.question_id),
                     ("understood-as", a.label),

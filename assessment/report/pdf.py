@@ -24,6 +24,7 @@ from assessment.report.view import BAND_COLORS, SEVERITY_COLORS, GapView, Report
 from knowledge.models import Hit
 
 LONG_ANSWER_CHARS = 12_000
+SECTION_PAGE_BREAK_AT = 0.5  # share of a page used after which a new section starts a new page
 COVER_TEXT_LIMIT = 160
 
 
@@ -59,10 +60,17 @@ class _ReportPDF(FPDF):
         self.cell(self.epw / 2, 6, label, align="R")
 
 
-def _heading(w: Writer, text: str, level: int = 0) -> None:
+def _heading(w: Writer, text: str, level: int = 0, new_page: bool = False) -> None:
     pdf = w.pdf
     if level == 0:
-        pdf.add_page()
+        # A section starts a new page only when this one is mostly used: a short page (the chart
+        # after the summary) flows on into the next section instead of leaving a blank page.
+        used = (pdf.get_y() - pdf.t_margin) / (pdf.page_break_trigger - pdf.t_margin)
+        if new_page or used > SECTION_PAGE_BREAK_AT:
+            pdf.add_page()
+        else:
+            pdf.ln(8)
+            w.room(60)
     else:
         w.room(40)
     pdf.start_section(one_line(text)[:120], level=level, strict=False)
@@ -80,7 +88,7 @@ def _heading(w: Writer, text: str, level: int = 0) -> None:
 
 
 def _all_text(view: ReportView) -> str:
-    parts = [view.session_name, *(a.answer + a.question for a in view.answers)]
+    parts = [view.session_name, *(f"{a.answer} {a.question} {a.clarification}" for a in view.answers)]
     for gap in view.gaps:
         parts += [
             gap.title,
@@ -137,7 +145,7 @@ def _cover(w: Writer, view: ReportView) -> None:
         (t["generated_label"], view.generated_on),
         (t["scope_label"], ", ".join(view.scope)),
         (t["type_label"], view.report_type_name),
-        (t["questions_label"], str(view.questions_asked)),
+        (t["questions_label"], view.questions_text),
     )
     for name, value in rows:
         y = pdf.get_y()
@@ -167,7 +175,7 @@ def _cover(w: Writer, view: ReportView) -> None:
 
 def _summary(w: Writer, view: ReportView) -> None:
     t = view.t
-    _heading(w, t["section_summary"])
+    _heading(w, t["section_summary"], new_page=True)  # the cover stands alone
     w.para(view.summary)
     rows: list[list[str | tuple[str, str]]] = [
         [
@@ -187,9 +195,10 @@ def _summary(w: Writer, view: ReportView) -> None:
     )
     _heading(w, t["top_gaps_label"], level=1)
     if view.top_gaps:
+        w.para(t["top_gaps_intro"])
         w.bullets(
             (
-                f"{g.criterion_id} {g.title} ({t['severity_' + g.severity]}, {t['effort_' + g.effort]}): "
+                f"{g.criterion_id} {g.title} · {t['severity_' + g.severity]} · {t['effort_' + g.effort]}: "
                 f"{g.what_is_missing}"
                 for g in view.top_gaps
             ),
@@ -253,6 +262,7 @@ def _gaps(w: Writer, view: ReportView) -> None:
     if not view.gaps:
         w.para(t["gap_none"])
         return
+    w.para(t["gaps_intro"])
     rows: list[list[Cell]] = [
         [
             str(g.rank),
@@ -292,7 +302,7 @@ def _roadmap(w: Writer, view: ReportView) -> None:
                 f"{g.criterion_id} {g.title}",
                 (t[f"severity_{g.severity}"], SEVERITY_COLORS[g.severity]),
                 g.effort,
-                f"{g.start_week + 1}–{g.end_week}",
+                g.weeks,
             ]
             for g in items
         ]
@@ -301,7 +311,7 @@ def _roadmap(w: Writer, view: ReportView) -> None:
             t["gap_table_criterion"],
             t["gap_severity_label"],
             t["gap_effort_label"],
-            "Weeks",
+            t["roadmap_weeks_label"],
         )
         w.table(headings, rows, (8, 90, 22, 18, 22), ("RIGHT", "LEFT", "CENTER", "CENTER", "CENTER"))
     if view.target_text:
@@ -356,8 +366,11 @@ def _rest(w: Writer, view: ReportView) -> None:
     for a in view.answers:
         w.room(24)
         w.para(f"{a.number}. {a.question}", size=10, style="B")
-        w.box(a.answer or " ", SOFT, size=8.5 if len(a.answer) > LONG_ANSWER_CHARS else 10)
-        pdf.ln(-2)
+        if a.answer:
+            w.box(a.answer, SOFT, size=8.5 if len(a.answer) > LONG_ANSWER_CHARS else 10)
+            pdf.ln(-2)
+        if a.clarified:
+            w.para(a.clarified, size=9.5)
         note = understood(a) + (f" · {t['appendix_criteria']}: {', '.join(a.criteria)}" if a.criteria else "")
         w.para(note, size=8.5, style="I", color=MUTED)
         pdf.ln(1.5)

@@ -14,6 +14,13 @@ The model is deliberately simple and explainable to a founder:
   gap is ordered after it and starts only when it is finished (a restore test after the backups).
 * Effort sizes map to calendar weeks of part-time work: S about 1 week, M 3-4 weeks, L about two
   months (8-9 weeks).
+* The roadmap's 30-day blocks hold whole weeks: a week belongs to the block that holds most of its
+  days (weeks 1-4, 5-9, 10-13, then after 90 days), so a gap finishing in week 13 (days 85-91) is
+  finished within 90 days.
+* The report numbers the gaps in the order the work happens (``work_order``): by the block they
+  finish in, then the week they start, then priority. A gap that waits for another can start later
+  than a lower-priority one, so priority alone would list a gap due in days 31 to 60 before one due
+  in days 1 to 30.
 * A startup usually runs a few workstreams side by side (policies and people, engineering and
   infrastructure, vendors and operations), so gaps are list-scheduled on ``TRACKS`` parallel tracks:
   each gap starts on the first track that comes free. Scheduling with the low and the high sizes gives
@@ -28,7 +35,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import lru_cache
 from importlib.resources import files
@@ -216,7 +223,7 @@ def window_week(planned: Sequence[ScheduledGap]) -> int:
 
 
 def _phase(end_week: int) -> str:
-    days = end_week * 7
+    days = end_week * 7 - 3  # the middle day of the week the gap finishes in
     for key, limit in PHASES:
         if days <= limit:
             return key
@@ -254,6 +261,23 @@ def schedule(ordered: Sequence[Gap], weeks: dict[Effort, int], tracks: int = TRA
         )
         for rank, (gap, start, end, after) in enumerate(rows, start=1)
     ]
+
+
+def work_order(planned: Sequence[ScheduledGap]) -> list[ScheduledGap]:
+    """The scheduled gaps renumbered in the order the work happens.
+
+    By the 30-day block they finish in, then start week, then their place in priority order, so the
+    numbers never go back in time; a gap still comes after every gap it waits for, because it starts
+    once they are finished and so finishes in the same block or a later one.
+    """
+    index = {"30": 0, "60": 1, "90": 2, "later": 3}
+    ranked = sorted(planned, key=lambda item: (index.get(item.phase, 9), item.start_week, item.rank))
+    return [replace(item, rank=rank) for rank, item in enumerate(ranked, start=1)]
+
+
+def plan_gaps(gaps: Sequence[Gap], order: Callable[[str], object] | None = None) -> list[ScheduledGap]:
+    """Every open gap prioritised, scheduled and numbered in work order (the report and the app)."""
+    return work_order(schedule(prioritize(gaps, order), EFFORT_WEEKS_HIGH))
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,13 @@
 
 ``tailor`` reads the gap's answers with ``facets.read_facets``. When the answers mention at least
 one facet of the control, the steps become the missing facets' steps, in the order they should be
-put in place, then the steps of facets the answers did not mention (marked as such), and the gap
-says what is in place and what is missing. When they mention none ("no", "not sure", "mostly"), the
-gap keeps the question bank's generic steps. The report's views and the app both use this, so they
-show the same first step.
+put in place, then the steps of facets the answers did not mention, and the gap says once what is in
+place, what is missing and what the answers did not mention ("Not mentioned in your answer (check
+these): …"); the steps themselves carry no such note. When every answer is a plain "no", nothing is
+in place beyond what the answer names: every other facet is missing, its step listed in the order to
+put them in place, and there is no "not mentioned" line. When the answers mention no facet ("no",
+"not sure", "mostly"), the gap keeps the question bank's generic steps. The report's views and the
+app both use this, so they show the same first step.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ class Tailored:
 
     reading: FacetReading
     steps: tuple[str, ...]
-    summary: str  # "In place: … Missing: … Not mentioned in your answer: …" (strings.yaml)
+    summary: str  # "In place: … Missing: … Not mentioned in your answer (check these): …" (strings.yaml)
 
 
 def gap_answers(gap: Gap, answers: Sequence[AnswerRecord]) -> list[AnswerRecord]:
@@ -43,20 +46,36 @@ def _names(reading: FacetReading, state: str) -> str:
     return "; ".join(f.name for f in facets)
 
 
+def _text(answers: Sequence[AnswerRecord]) -> str:
+    """What the founder typed for the gap (each text once: an implied answer repeats an earlier one)."""
+    said = [a.typed[:ANSWER_CHARS] for a in answers] + [a.clarification[:ANSWER_CHARS] for a in answers]
+    return ". ".join(dict.fromkeys(text for text in said if text.strip()))
+
+
+def denied(answers: Sequence[AnswerRecord]) -> bool:
+    """True when every answer behind a gap is a plain "no": nothing is in place but what it names."""
+    labels = [a.label for a in answers if a.typed.strip()]
+    return bool(labels) and all(label == "no" for label in labels)
+
+
 def tailor(gap: Gap, answers: Sequence[AnswerRecord]) -> Tailored | None:
     """The gap's steps and summary from its answers; None when they say nothing about any facet."""
-    text = ". ".join(a.answer[:ANSWER_CHARS] for a in gap_answers(gap, answers) if a.answer.strip())
+    chosen = gap_answers(gap, answers)
+    text = _text(chosen)
     reading = read_facets(gap.criterion_id, text) if text else None
     if reading is None or not reading.mentioned:
         return None
-    steps = [f.step for f in reading.missing]
-    steps += [say("step_unconfirmed", step=f.step) for f in reading.unstated]
+    plain_no = denied(chosen)
+    if plain_no:  # every part not shown in place is missing, in the order to put them in place
+        steps = [f.step for f, state in reading.states if state != "present"]
+    else:
+        steps = [f.step for f in (*reading.missing, *reading.unstated)]
     parts = []
     if reading.in_place:
         parts.append(say("facets_in_place", items=_names(reading, "present")))
     if reading.missing:
         parts.append(say("facets_missing", items=_names(reading, "absent")))
-    if reading.unstated:
+    if reading.unstated and not plain_no:
         parts.append(say("facets_unstated", items=_names(reading, "unstated")))
     return Tailored(reading, tuple(steps), " ".join(parts))
 

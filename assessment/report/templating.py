@@ -8,7 +8,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
 
 from assessment.report import evidence_section
-from assessment.report.text import md_block, md_cell, md_inline
+from assessment.report.text import md_after, md_block, md_cell, md_inline
 from assessment.templates import TemplateError, prompts_dir
 
 
@@ -27,7 +27,7 @@ def _environment(directory: Path, html: bool) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(md=md_inline, cell=md_cell, quote=md_block, bar=_bar)
+    env.filters.update(md=md_inline, md_after=md_after, cell=md_cell, quote=md_block, bar=_bar)
     env.filters.update(
         scan_evidence_md=evidence_section.markdown, scan_evidence_html=evidence_section.html_markup
     )

@@ -13,16 +13,16 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 # Characters that start Markdown syntax anywhere in a line; escaping them keeps user text literal.
 # Parentheses, "!" and "#" only matter next to characters escaped here or at a line start, so they
 # are left alone to keep the raw Markdown readable.
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+# An underscore between two letters or digits ("cc2_3_vendor") can neither open nor close emphasis,
+# so it stays as typed; every other one is escaped.
+_MD_SPECIAL = re.compile(r"([\\`*\[\]<>|~]|(?<![^\W_])_|_(?![^\W_]))")
 _MD_LINE_START = re.compile(r"^(\s*)(?:([-+=#])|(\d+)([.)]))", re.MULTILINE)
+_MD_LATER_LINE_START = re.compile(r"(?<=\n)(\s*)(?:([-+=#])|(\d+)([.)]))")
 
 
 def _escape_line_start(match: re.Match[str]) -> str:
     indent, mark, number, dot = match.groups()
     return f"{indent}\\{mark}" if mark else f"{indent}{number}\\{dot}"
-
-
-TRUNCATION_MARKER = " […] (truncated: {hidden:,} more characters; the full answer is in the appendix)"
 
 
 def clean(text: object) -> str:
@@ -34,8 +34,9 @@ def clean(text: object) -> str:
     return _CONTROL.sub("", value)
 
 
-def truncate(text: str, limit: int, marker: str = TRUNCATION_MARKER) -> str:
-    """``text`` cut to about ``limit`` characters at a word boundary, with a marker saying how much went."""
+def truncate(text: str, limit: int, marker: str = "…") -> str:
+    """``text`` cut to about ``limit`` characters at a word boundary, then ``marker`` ("…" unless given;
+    ``{hidden}`` in it is replaced by the number of characters cut)."""
     if len(text) <= limit:
         return text
     cut = text.rfind(" ", int(limit * 0.8), limit)
@@ -43,15 +44,23 @@ def truncate(text: str, limit: int, marker: str = TRUNCATION_MARKER) -> str:
     return text[:cut].rstrip() + marker.format(hidden=len(text) - cut)
 
 
-def md_inline(text: object) -> str:
+def md_inline(text: object, line_start: bool = True) -> str:
     """User text made literal inside a Markdown paragraph, list item or table cell.
 
     Newlines become ``<br>`` only inside table cells, so callers who need a table cell use
-    ``md_cell``; here they are kept as Markdown line breaks (two trailing spaces).
+    ``md_cell``; here they are kept as Markdown line breaks (two trailing spaces). With
+    ``line_start=False`` the text follows other text on its line ("**Label:** 6.2 ..."), where a
+    leading "6." or "-" starts no list, so only its later lines are guarded.
     """
     value = _MD_SPECIAL.sub(r"\\\1", clean(text))
-    value = _MD_LINE_START.sub(_escape_line_start, value)
+    pattern = _MD_LINE_START if line_start else _MD_LATER_LINE_START
+    value = pattern.sub(_escape_line_start, value)
     return "  \n".join(line.strip() for line in value.split("\n"))
+
+
+def md_after(text: object) -> str:
+    """User text placed after other text on a Markdown line (``md_inline`` without the first line start)."""
+    return md_inline(text, line_start=False)
 
 
 def md_cell(text: object) -> str:

@@ -12,8 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from assessment.models import AnswerRecord, Gap, Report
+from assessment.models import Gap, Report
 from assessment.report import duties_section, evidence_section, plan
+from assessment.report.answers_section import AnswerView, answer_views, unnest
 from assessment.report.duties_section import UserControlView
 from assessment.report.gap_view import GapView, gap_view, window_notes
 from assessment.report.revisions_section import RevisionView, revision_views
@@ -23,7 +24,7 @@ from assessment.templates import render_message
 from knowledge.corpus import Corpus, default_corpus
 from knowledge.models import CATEGORIES, CATEGORY_TITLES, Hit
 
-__all__ = ["STRINGS_FILE", "GapView", "ReportView", "build_view", "say", "strings"]
+__all__ = ["STRINGS_FILE", "AnswerView", "GapView", "ReportView", "build_view", "say", "strings"]
 
 
 def band(score: float) -> str:
@@ -71,20 +72,6 @@ class EvidenceItem:
 
 
 @dataclass(frozen=True)
-class AnswerView:
-    """One question and the founder's whole answer, as understood."""
-
-    number: int
-    question_id: str
-    question: str
-    answer: str
-    label: str
-    confidence: int
-    source: str
-    criteria: tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class ReportView:
     """Everything the report shows, ready to lay out."""
 
@@ -95,7 +82,7 @@ class ReportView:
     report_type_name: str
     finished: bool
     partial_notice: str
-    questions_asked: int
+    questions_asked: int  # put to the founder, scoping and clarifications included (JSON questions_asked)
     overall: int
     overall_band: str
     type1: int
@@ -124,8 +111,21 @@ class ReportView:
 
     @property
     def top_gaps(self) -> tuple[GapView, ...]:
-        """The three most important gaps."""
+        """The first three gaps of the plan ("start with these three")."""
         return self.gaps[:3]
+
+    @property
+    def questions_answered(self) -> int:
+        """Questions with an answer in the appendix (implied ones included, skipped ones not)."""
+        return sum(1 for a in self.answers if not a.skipped)
+
+    @property
+    def questions_text(self) -> str:
+        """The cover's count, matching the appendix: answered, and how many were skipped."""
+        skipped = len(self.answers) - self.questions_answered
+        if not skipped:
+            return str(self.questions_answered)
+        return say("questions_skipped", answered=self.questions_answered, skipped=skipped)
 
 
 def _title(corpus: Corpus, criterion_id: str, fallback: str = "") -> str:
@@ -210,6 +210,20 @@ def _target(report: Report, ordered: list[Gap]) -> tuple[plan.TargetPlan | None,
     return tp, (intro, verdict)
 
 
+def _by_phase(gaps: tuple[GapView, ...]) -> list[tuple[str, tuple[GapView, ...]]]:
+    return [(key, tuple(g for g in gaps if g.phase == key)) for key, _ in plan.PHASES]
+
+
+def _phase_title(key: str, items: tuple[GapView, ...], t: Mapping[str, str]) -> str:
+    """The block's heading; the open-ended last block says which weeks it runs to."""
+    if key != "later" or not items:
+        return t[f"phase_{key}"]
+    first, last = min(g.end_week for g in items), max(g.end_week for g in items)
+    if first == last:
+        return say("phase_later_week", week=last)
+    return say("phase_later_weeks", first=first, last=last)
+
+
 def _evidence(report: Report, corpus: Corpus) -> tuple[EvidenceItem, ...]:
     items = []
     for result in report.criteria:
@@ -221,22 +235,6 @@ def _evidence(report: Report, corpus: Corpus) -> tuple[EvidenceItem, ...]:
             continue
         items.append(EvidenceItem(result.criterion_id, criterion.title, criterion.auditor_evidence))
     return tuple(items)
-
-
-def _answers(answers: tuple[AnswerRecord, ...]) -> tuple[AnswerView, ...]:
-    return tuple(
-        AnswerView(
-            number=index,
-            question_id=clean(a.question_id),
-            question=normalize(clean(a.question_text)),
-            answer=normalize(clean(a.answer)),
-            label=clean(a.label).replace("_", " "),
-            confidence=round(max(0.0, min(1.0, float(a.confidence))) * 100),
-            source=clean(a.source),
-            criteria=tuple(clean(c) for c in a.criteria),
-        )
-        for index, a in enumerate(answers, start=1)
-    )
 
 
 def report_title(report: Report) -> str:
@@ -287,15 +285,13 @@ def build_view(
     t = strings()
     order = _order(corpus)
     ordered = plan.prioritize(report.gaps, lambda cid: (order.get(cid, 10**6), cid))
-    planned = plan.schedule(ordered, plan.EFFORT_WEEKS_HIGH)
+    planned = plan.work_order(plan.schedule(ordered, plan.EFFORT_WEEKS_HIGH))
     target, target_text = _target(report, ordered)
     notes = window_notes(report, planned, target, t)
     gaps = tuple(
         gap_view(item, report, corpus, passages, t, notes.get(item.gap.criterion_id, "")) for item in planned
     )
-    phases = tuple(
-        (key, t[f"phase_{key}"], tuple(g for g in gaps if g.phase == key)) for key, _ in plan.PHASES
-    )
+    phases = tuple((key, _phase_title(key, items, t), items) for key, items in _by_phase(gaps))
     estimate = plan.estimate(ordered)
     categories = _categories(report)
     overall = round(float(report.overall))
@@ -323,7 +319,7 @@ def build_view(
     subservices = tuple(
         SubserviceView(
             clean(s.name),
-            clean(s.role),
+            unnest(clean(s.role)),  # shown in parentheses after the name
             tuple((cid, _title(corpus, cid)) for cid in s.criteria),
             tuple(clean(c) for c in s.complementary_controls),
         )
@@ -354,7 +350,7 @@ def build_view(
         subservices=subservices,
         evidence=_evidence(report, corpus),
         not_assessed=not_assessed,
-        answers=_answers(report.answers),
+        answers=answer_views(report.answers, t),
         t=t,
         summary_figures=summary,
         narrative=narrative,

@@ -90,7 +90,10 @@ def _summary(wb: Workbook, view: ReportView, t: Mapping[str, str], marker: str) 
         (t["generated_label"], view.generated_on),
         (t["scope_label"], ", ".join(view.scope)),
         (t["type_label"], view.report_type_name),
-        (t["questions_label"], view.questions_asked),
+        (
+            t["questions_label"],
+            view.questions_answered if view.questions_text.isdigit() else view.questions_text,
+        ),
         (t["overall_label"], view.overall),
         (t["type1_readiness_label"], view.type1),
         (t["type2_readiness_label"], view.type2),
@@ -212,6 +215,7 @@ def _answers(wb: Workbook, view: ReportView, t: Mapping[str, str], marker: str) 
             "question_id",
             "question",
             "answer",
+            "clarification",
             "understood",
             "confidence",
             "source",
@@ -224,14 +228,15 @@ def _answers(wb: Workbook, view: ReportView, t: Mapping[str, str], marker: str) 
             a.question_id,
             a.question,
             a.answer,
-            a.label,
+            a.clarification,
+            a.label_text,
             a.confidence,
-            a.source,
+            a.how,
             ", ".join(a.criteria),
         )
         for a in view.answers
     )
-    _sheet(wb, t["xlsx_sheet_answers"], headings, rows, (5, 22, 50, 70, 14, 11, 10, 16), marker)
+    _sheet(wb, t["xlsx_sheet_answers"], headings, rows, (5, 22, 50, 70, 24, 14, 11, 30, 16), marker)
 
 
 def _revisions(wb: Workbook, view: ReportView, t: Mapping[str, str], marker: str) -> None:

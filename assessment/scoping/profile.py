@@ -9,11 +9,12 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 from assessment.bank.loader import ScopingQuestion
+from assessment.scoping.dates import DateReading, read_deadline
 from assessment.scoping.text import (
     head_count,
     hosting_kind,
@@ -21,7 +22,7 @@ from assessment.scoping.text import (
     leading_yes_no,
     named_provider,
     office_mentioned,
-    parse_date,
+    without_lead_in,
 )
 from assessment.templates import render_message
 from assessment.understanding.reader import interpret, needs_clarification
@@ -71,6 +72,7 @@ class ParsedScoping:
     value: Any
     confident: bool
     shown: str  # how it was understood, for the reply and the appendix
+    reading: DateReading | None = None  # a deadline worked out from words ("next autumn"): how
 
 
 def _is_unsure(text: str) -> bool:
@@ -150,9 +152,16 @@ def _parse_int(question: ScopingQuestion, text: str) -> int:
 def _parse_date(question: ScopingQuestion, text: str, today: date) -> ParsedScoping:
     norm = lower_line(text)
     found, option_value = _exact_option(question, text)
-    parsed = parse_date(option_value if found and option_value is not None else text, today)
-    if parsed is not None:
-        return ParsedScoping(parsed.isoformat(), True, parsed.isoformat())
+    if found and option_value is not None:  # a quick reply: its value decides, its label is the words
+        reading = read_deadline(option_value, today)
+        label = next(o.label for o in question.options if o.value == option_value)
+        worded = read_deadline(label, today)
+        if reading is not None:
+            reading = worded if worded and worded.value == reading.value else replace(reading, phrase=label)
+    else:
+        reading = read_deadline(text, today)
+    if reading is not None:
+        return _date_parsed(reading, text)
     if (
         found
         or _is_unsure(norm)
@@ -161,10 +170,21 @@ def _parse_date(question: ScopingQuestion, text: str, today: date) -> ParsedScop
         return ParsedScoping(None, True, "no date yet")
     with contextlib.suppress(LookupError):
         option_value = _match_option(question, text)
-        parsed = parse_date(option_value, today) if option_value is not None else None
-        if parsed is not None:
-            return ParsedScoping(parsed.isoformat(), True, parsed.isoformat())
+        reading = read_deadline(option_value, today) if option_value is not None else None
+        if reading is not None:
+            return _date_parsed(reading, text)
     return ParsedScoping(None, False, "")
+
+
+def _date_parsed(reading: DateReading, text: str) -> ParsedScoping:
+    """The deadline as recorded; a date worked out from words keeps the founder's own words for them."""
+    if reading.exact:
+        return ParsedScoping(reading.value.isoformat(), True, reading.value.isoformat())
+    said = re.search(re.escape(reading.phrase), one_line(text), re.IGNORECASE)
+    phrase = _MARKUP.sub(" ", said[0] if said else reading.phrase)  # shown in a Markdown chat bubble
+    return ParsedScoping(
+        reading.value.isoformat(), True, reading.value.isoformat(), replace(reading, phrase=one_line(phrase))
+    )
 
 
 # An optional free-text answer that declines ("no", "rather not say", "leave it blank").
@@ -211,9 +231,10 @@ def _parse_text(question: ScopingQuestion, text: str) -> ParsedScoping:
 
 def parse_scoping_answer(question: ScopingQuestion, text: str, today: date) -> ParsedScoping:
     """Understand a scoping answer; ``confident`` False means ask one short clarification."""
-    norm = lower_line(text)
     if question.value_type == "text":
         return _parse_text(question, text)
+    text = without_lead_in(text)  # "as I said, next autumn": the answer is what follows
+    norm = lower_line(text)
     if asks_back(question, text):
         return ParsedScoping(None, False, "")  # not an answer: the engine answers it and asks again
     if question.value_type == "date":

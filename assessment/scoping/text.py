@@ -1,23 +1,19 @@
-"""Readers for free-text scoping facts: head counts, dates, hosting, and plain yes/no or "go ahead".
+"""Readers for free-text scoping facts: head counts, hosting, plain yes/no or "go ahead" (dates: dates.py).
 
-Pure functions of the text (and today's date for relative dates), so a session replays to the same
-profile. Founders write "about thirty people", "everything runs on GCP", "June 30, 2027" or
-"no, best effort only"; these readers turn that into values without the embedding model.
+Pure functions of the text, so a session replays to the same profile. Founders write "about
+thirty people", "everything runs on GCP" or "no, best effort only"; these readers turn that into
+values without the embedding model.
 """
 
 from __future__ import annotations
 
-import calendar
 import re
-from datetime import date
 from typing import Any
-
-from dateutil.relativedelta import relativedelta
 
 from assessment.clouds import named_cloud
 from knowledge.text import lower_line
 
-_UNITS = {
+UNITS = {
     "one": 1,
     "two": 2,
     "three": 3,
@@ -58,12 +54,6 @@ _VAGUE = (
     (r"\bdozen\b", 12),
     (r"\bhundreds\b", 300),
 )
-_MONTHS = (
-    {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
-    | {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name}
-    | {"sept": 9}
-)
-_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
 
 CLOUD_WORDS = (
     r"aws|amazon|gcp|google cloud|google|gke|azure|microsoft|cloud|heroku|vercel|netlify|digitalocean|"
@@ -137,8 +127,8 @@ def number_in(text: str) -> int | None:
         return round(number)
     total, current, seen = 0, 0, False
     for word in re.findall(r"[a-z]+", norm):
-        if word in _UNITS:
-            current += _UNITS[word]
+        if word in UNITS:
+            current += UNITS[word]
         elif word in _TENS:
             current += _TENS[word]
         elif word in _SCALES and (seen or current):
@@ -169,7 +159,7 @@ _ADDED = re.compile(
     r"people|devs?|engineers?|employees?|staff|agency|outsourced|offshore|temps?|qa)"
 )
 _ONLY_ME = re.compile(r"^(?:just\s+)?(?:me|myself|i)\b(?=.*(?:\+|\bplus\b|\band\b|\bwith\b))")
-_SMALL = {"a": 1, "an": 1, "a couple of": 2, "a few": 3} | _UNITS  # added heads said in words
+_SMALL = {"a": 1, "an": 1, "a couple of": 2, "a few": 3} | UNITS  # added heads said in words
 
 
 def head_count(text: str) -> int | None:
@@ -239,91 +229,18 @@ def is_go_ahead(text: str) -> bool:
     return bool(_GO_AHEAD.search(norm)) and not _REFUSE.search(norm)
 
 
-def add_months(start: date, months: int) -> date:
-    """``start`` moved by whole months (the day clipped to the month's length)."""
-    moved: date = start + relativedelta(months=months)
-    return moved
+# "As I said, next autumn": words that only lead in to the answer. One-word fillers need a comma
+# after them ("well documented" keeps its "well"); "yes"-like openings are never lead-ins.
+_LEAD_IN = re.compile(
+    r"^(?:(?:(?:as|like) i (?:already )?(?:said|mentioned|wrote|told you|answered)|"
+    r"as (?:already )?(?:said|mentioned|noted|stated|answered)|i (?:already )?(?:said|told you|mentioned)|"
+    r"(?:as|like) (?:i )?(?:said|mentioned) (?:before|earlier|above))(?: (?:before|earlier|above|already))?"
+    r"\s*[,:;.!-]*\s+|(?:well|so|um+|uh+|hmm+|again|anyway)\s*[,:;.!-]+\s*)+",
+    re.IGNORECASE,
+)
 
 
-def _month_end(year: int, month: int) -> date:
-    end: date = date(year, month, 1) + relativedelta(day=31)  # day=31 clips to the month's last day
-    return end
-
-
-def _safe(year: int, month: int, day: int) -> date | None:
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
-
-
-def _upcoming(today: date, month: int, year: int | None) -> date:
-    if year is not None:
-        return _month_end(year, month)
-    end = _month_end(today.year, month)
-    return end if end >= today else _month_end(today.year + 1, month)
-
-
-def _amount(word: str) -> int | None:
-    if word.isdigit():
-        return int(word)
-    return {"a": 1, "an": 1, "couple": 2, "few": 3, **_UNITS}.get(word)
-
-
-def parse_date(text: Any, today: date) -> date | None:
-    """A target date from ISO, "June 30, 2027", "30/06/2027", "March 2027", "Q3 2026", "H1 2027",
-    "in 4 months", "within six months", "next quarter", "end of the year" or "ASAP"."""
-    norm = lower_line(str(text))
-    year_m = r"(20\d{2})"
-    if match := re.search(r"(\d{4})-(\d{1,2})-(\d{1,2})", norm):
-        return _safe(int(match[1]), int(match[2]), int(match[3]))
-    if match := re.fullmatch(r"\+(\d{1,2})m", norm):
-        return add_months(today, int(match[1]))
-    if match := re.search(r"\b(\d{1,2})[/.](\d{1,2})[/.](20\d{2})\b", norm):
-        first, second = int(match[1]), int(match[2])
-        day, month = (first, second) if first > 12 else (second, first)
-        return _safe(int(match[3]), month, day)
-    if match := re.search(r"\b(\d{1,2})/(20\d{2})\b", norm):
-        return _month_end(int(match[2]), int(match[1])) if 1 <= int(match[1]) <= 12 else None
-    if match := re.search(rf"\b({_MONTH_RE})\.? (\d{{1,2}})(?:st|nd|rd|th)?,? {year_m}", norm):
-        return _safe(int(match[3]), _MONTHS[match[1]], int(match[2]))
-    if match := re.search(rf"\b(\d{{1,2}})(?:st|nd|rd|th)? (?:of )?({_MONTH_RE})\.?,? {year_m}", norm):
-        return _safe(int(match[3]), _MONTHS[match[2]], int(match[1]))
-    if match := re.search(rf"\bq([1-4])\s*(?:of\s*)?(?:{year_m}|'?(\d{{2}}))?\b", norm):
-        year = int(match[2]) if match[2] else (2000 + int(match[3]) if match[3] else None)
-        quarter_end = _upcoming(today, int(match[1]) * 3, year)
-        return quarter_end
-    if match := re.search(rf"\b(?:h([12])|(first|second) half(?: of)?)\s*{year_m}?", norm):
-        half = int(match[1]) if match[1] else (1 if match[2] == "first" else 2)
-        return _upcoming(today, 6 * half, int(match[3]) if match[3] else None)
-    relative = (
-        r"\b(?:in|within|next|over the next)\s+(?:about |around |roughly |the next |a )?"
-        r"(\d{1,2}|[a-z]+)\s+(month|week|year)"
-    )
-    if (match := re.search(relative, norm)) and (amount := _amount(match[1])) is not None:
-        months = {"month": amount, "week": max(1, round(amount / 4)), "year": amount * 12}[match[2]]
-        return add_months(today, months)
-    modal = r"\b(?:by|in|end of|before|until)\s+ma[yr]\b"  # "may" and "mar" are also plain words
-    if (match := re.search(rf"\b({_MONTH_RE})\b\.?(?:,? {year_m})?", norm)) and (
-        match[1] not in ("may", "mar") or match[2] or re.search(modal, norm)
-    ):
-        return _upcoming(today, _MONTHS[match[1]], int(match[2]) if match[2] else None)
-    if match := re.search(
-        rf"\b(early|mid|middle of|late|end of|start of|beginning of)\s+(?:the year\s+)?{year_m}", norm
-    ):
-        month = {"early": 3, "start of": 3, "beginning of": 3, "mid": 6, "middle of": 6}.get(match[1], 12)
-        return _month_end(int(match[2]), month)
-    if match := re.search(
-        rf"^(?:by |in |before |during |for )?{year_m}$|\b(?:by|in|before|during|for)\s+{year_m}\b", norm
-    ):
-        return _month_end(int(match[1] or match[2]), 12)
-    if re.search(r"\b(?:asap|as soon as possible|urgent(?:ly)?|right away|immediately|yesterday)\b", norm):
-        return add_months(today, 3)
-    if "next quarter" in norm:
-        quarter = (today.month - 1) // 3 + 1
-        return add_months(_month_end(today.year, quarter * 3), 3)
-    if "next year" in norm:
-        return date(today.year + 1, 6, 30)
-    if re.search(r"\b(?:end of|by|before) (?:the |this )?year\b|\byear[- ]end\b", norm):
-        return date(today.year, 12, 31)
-    return None
+def without_lead_in(text: str) -> str:
+    """``text`` without a lead-in such as "as I said," or "well,", when something follows it."""
+    rest = _LEAD_IN.sub("", text, count=1)
+    return rest if rest.strip() else text

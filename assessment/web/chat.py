@@ -12,6 +12,7 @@ from assessment.web.chat_box import chat_box
 from assessment.web.history import Bubble, history_pages, split_history
 from assessment.web.resources import Resources, chat_max_chars
 from assessment.web.results import results
+from assessment.web.review import review_dialog
 from assessment.web.sidebar import sidebar
 from assessment.web.state import set_pending
 from assessment.web.support import text as t
@@ -54,6 +55,7 @@ def interview_page(res: Resources, iv: Any) -> None:
         max_chars=chat_max_chars(res),
         container=st.container() if question is None else None,
     )
+    review_dialog(iv)  # last: an open dialog shifts no element of the page
 
 
 def history(bubbles: list[Bubble], recent: int) -> None:

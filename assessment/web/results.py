@@ -13,6 +13,8 @@ from assessment.web.sidebar import report_downloads
 from assessment.web.state import flash, persist
 from assessment.web.support import text as t
 
+OWNERS_OPEN_KEY = "owners_open"  # the "Owners and due dates" expander's state
+
 
 def score_chart(scores: dict[str, float]) -> Any:
     """A horizontal bar chart of category scores on a fixed 0-100 axis."""
@@ -40,7 +42,9 @@ def owners_form(res: Resources, iv: Any, report: Report) -> None:
 
     if not report.gaps:
         return
-    with st.expander(t("owners_heading")), st.form("owners"):
+    # Open or closed as the founder left it: the run after a save shows a message above the results,
+    # which moves every element down one place, and an expander without state drew itself anew, closed.
+    with st.expander(t("owners_heading"), key=OWNERS_OPEN_KEY, on_change="rerun"), st.form("owners"):
         st.caption(t("owners_intro"))
         rows = []
         for gap in support.top_gaps(report, limit=len(report.gaps)):

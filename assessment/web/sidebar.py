@@ -1,4 +1,5 @@
-"""The sidebar: scope, progress, running scores, session controls, "What I understood", downloads."""
+"""The sidebar: scope, progress, running scores, session controls, "What I understood" (a button
+opening :mod:`assessment.web.review`), downloads."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import streamlit as st
 from assessment.models import Report
 from assessment.web import support
 from assessment.web.resources import Resources
+from assessment.web.review import review_button
 from assessment.web.state import set_pending
 from assessment.web.support import text as t
 from assessment.web.welcome import evidence_widget, resume_widget
@@ -32,7 +34,10 @@ def sidebar(res: Resources, iv: Any, report: Report, progress: Any) -> None:
                         "sidebar_progress_line", category=row.label, answered=row.answered, total=row.total
                     ),
                 )
-        if report.category_scores:
+        scored = something_to_score(report)
+        if not scored:
+            st.caption(t("sidebar_scores_pending"))
+        elif report.category_scores:
             st.subheader(t("sidebar_scores_heading"))
             lines = [
                 f"- {support.category_label(category)}: **{score:.0f}**"
@@ -55,47 +60,22 @@ def sidebar(res: Resources, iv: Any, report: Report, progress: Any) -> None:
             key="save_session",
             width="stretch",
         )
-        with st.expander(t("review_heading")):
-            review_widget(iv)
+        review_button()
         with st.expander(t("resume_heading")):
             resume_widget(res)
         with st.expander(t("evidence_heading")):
             evidence_widget()
-        st.subheader(t("downloads_heading"))
-        if not report.finished:
-            st.caption(t("downloads_partial"))
-        report_downloads(res, report, "sidebar")
+        if scored:  # before any answer a report would say nothing: no downloads yet
+            st.subheader(t("downloads_heading"))
+            if not report.finished:
+                st.caption(t("downloads_partial"))
+            report_downloads(res, report, "sidebar")
         st.caption(t("session_id_caption", sid=st.session_state["sid"]))
 
 
-def review_widget(iv: Any) -> None:
-    """ "What I understood": every recorded answer, its reading and criteria; change any of them."""
-    groups = support.review_rows(iv)
-    if not groups:
-        st.caption(t("review_empty"))
-        return
-    choices: dict[str, str] = {}
-    for title, rows in groups.items():
-        st.markdown(f"**{support.markdown_safe(title)}**")
-        for row in rows:
-            st.markdown(
-                support.markdown_safe(
-                    t("review_row", question=row.question, reading=row.reading, criteria=row.criteria)
-                )
-            )
-            st.caption(support.markdown_literal(row.answer[:300]))
-            choices[row.question_id] = f"{row.criteria}: {row.question[:60]}"
-    with st.form("review_change"):
-        st.selectbox(t("review_pick"), list(choices), format_func=choices.__getitem__, key="review_qid")
-        st.text_input(t("review_new_answer"), key="review_text")
-        st.form_submit_button(t("review_submit"), on_click=queue_revision)
-
-
-def queue_revision() -> None:
-    """Form callback: queue the changed answer; it is read and saved like any answer."""
-    qid = st.session_state.get("review_qid")
-    if qid:
-        set_pending("revise", (qid, st.session_state.get("review_text") or ""))
+def something_to_score(report: Report) -> bool:
+    """Whether the report rests on at least one answer (scoping answers score nothing)."""
+    return report.finished or any(record.criteria for record in report.answers)
 
 
 def restart_control() -> None:

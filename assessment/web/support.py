@@ -318,18 +318,18 @@ def report_renderer(report: Report, fmt: str, retriever: Any = None) -> Callable
 
 def top_gaps(report: Report, limit: int = 5) -> list[Gap]:
     """The gaps to tackle first, in the report's order, each tailored to what the founder said."""
-    from assessment.report.plan import prioritize
+    from assessment.report.plan import plan_gaps
     from assessment.report.tailor import tailored_gap
 
-    return [tailored_gap(gap, report.answers) for gap in prioritize(report.gaps)[:limit]]
+    return [tailored_gap(item.gap, report.answers) for item in plan_gaps(report.gaps)[:limit]]
 
 
 def roadmap(report: Report) -> dict[str, list[Gap]]:
     """Open gaps grouped into 30/60/90-day/later phases of the report's plan (phase -> gaps)."""
-    from assessment.report.plan import EFFORT_WEEKS_HIGH, PHASES, prioritize, schedule
+    from assessment.report.plan import PHASES, plan_gaps
 
     phases: dict[str, list[Gap]] = {key: [] for key, _ in PHASES}
-    for item in schedule(prioritize(report.gaps), EFFORT_WEEKS_HIGH):
+    for item in plan_gaps(report.gaps):
         phases.setdefault(item.phase, []).append(item.gap)
     return {key: gaps for key, gaps in phases.items() if gaps}
 

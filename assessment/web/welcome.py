@@ -18,7 +18,18 @@ def show_flash() -> None:
 
 
 def welcome(res: Resources) -> None:
-    """The first page: what SOC 2 is, what the interview covers, start or resume."""
+    """The first page: what SOC 2 is, what the interview covers, start or resume.
+
+    All in one container: the run after "Start" draws the first chat message in its place, which
+    takes the whole page away at once. Drawn as separate elements, the ones the interview page had
+    not yet reached stayed on screen, faded, until that run ended.
+    """
+    with st.container(key="welcome_page"):
+        welcome_body(res)
+
+
+def welcome_body(res: Resources) -> None:
+    """What :func:`welcome` shows."""
     st.title(t("app_title"))
     st.markdown(t("app_tagline"))
     st.subheader(t("welcome_what_heading"))
@@ -39,7 +50,13 @@ def welcome(res: Resources) -> None:
     with st.expander(t("resume_heading")):
         resume_widget(res)
     st.subheader(t("welcome_covers_heading"))
-    st.markdown(t("welcome_covers"))
+    st.markdown(t("welcome_covers", formats=report_format_names()))
+
+
+def report_format_names() -> str:
+    """Every report format the app offers, in words ("PDF, Markdown, … or OSCAL (JSON)")."""
+    names = [t(f"report_format_{fmt}") for fmt in support.REPORT_FORMATS]
+    return t("report_formats_list", names=", ".join(names[:-1]), last=names[-1])
 
 
 def resume_widget(res: Resources) -> None:

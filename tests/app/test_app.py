@@ -150,8 +150,27 @@ def test_session_survives_reload_and_server_restart(app_env: Path) -> None:
     assert interview(reloaded).to_dict() == interview(at).to_dict()
 
 
+def test_welcome_page_names_every_report_format(app_env: Path) -> None:
+    body = " ".join(m.value for m in new_app().markdown)
+    for fmt in support.REPORT_FORMATS:
+        assert support.text(f"report_format_{fmt}") in body, fmt
+
+
+def test_scores_and_downloads_wait_for_the_first_answer(app_env: Path) -> None:
+    at = start(new_app(), ["confidentiality"])
+    assert support.text("sidebar_scores_pending") in [c.value for c in at.sidebar.caption]
+    assert support.text("sidebar_scores_heading") not in [h.value for h in at.sidebar.subheader]
+    assert labels(at, "download_button") == [support.text("save_button")]  # the session, no report
+    quick_replies(at)[0].click().run()
+    assert_clean(at)
+    assert support.text("sidebar_scores_pending") not in [c.value for c in at.sidebar.caption]
+    assert support.text("sidebar_scores_heading") in [h.value for h in at.sidebar.subheader]
+    assert support.text("download_pdf") in labels(at, "download_button")
+
+
 def test_downloads_available_mid_interview(app_env: Path) -> None:
     at = start(new_app(), ["confidentiality"])
+    quick_replies(at)[0].click().run()  # a first answer: before it there is nothing to report
     names = labels(at, "download_button")
     for label in (
         "Save session (SESSION.json)",

@@ -9,6 +9,7 @@ from fakes.apptest import assert_clean, interview, new_app, start
 from streamlit.testing.v1 import AppTest
 
 from assessment.web import support
+from assessment.web.results import OWNERS_OPEN_KEY
 
 MAX_TURNS = 150
 
@@ -29,6 +30,7 @@ def test_owner_and_due_date_are_saved_from_the_results_page(app_env: Path) -> No
     names = [str(getattr(w, "label", "")) for w in at.get("download_button")]
     assert support.text("download_xlsx") in names and support.text("download_oscal") in names
     gap = interview(at).report().gaps[0]
+    at.session_state[OWNERS_OPEN_KEY] = True  # the founder opens "Owners and due dates"
     at.text_input(key=f"owner-{gap.criterion_id}").input("=Dana (CTO)")
     at.date_input(key=f"due-{gap.criterion_id}").set_value("2026-06-30")
     next(b for b in at.button if b.label == support.text("owners_save")).click().run()
@@ -37,3 +39,6 @@ def test_owner_and_due_date_are_saved_from_the_results_page(app_env: Path) -> No
     assert (saved.owner, saved.due) == ("=Dana (CTO)", "2026-06-30")
     assert interview(at).to_dict()["assignments"][gap.criterion_id]["owner"] == "=Dana (CTO)"
     assert support.text("owners_saved") in [s.value for s in at.success]
+    # Still open after the save: the message above the results used to redraw it closed.
+    (owners,) = [e for e in at.expander if e.label == support.text("owners_heading")]
+    assert owners.proto.expanded

@@ -39,7 +39,7 @@ def test_file_to_interview_to_report(tmp_path: Path, capsys) -> None:  # type: i
     assert gap.evidence_found[0].failing_checks[0].check_id == "s3_bucket_public_access"
 
     md = str(render(report, "md"))
-    assert say("report_heading") in md and "s3\\_bucket\\_public\\_access: 3 of 12 resources fail" in md
+    assert say("report_heading") in md and "s3_bucket_public_access: 3 of 12 resources fail" in md
     assert say("report_type2_note") in md and say("report_met_heading") in md
     html = str(render(report, "html"))
     assert 'id="scan-evidence"' in html and "s3_bucket_public_access: 3 of 12 resources fail" in html

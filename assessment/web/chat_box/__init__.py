@@ -102,6 +102,8 @@ def chat_box(*, placeholder: str, max_chars: int, container: Any = None) -> None
         "acked": list(st.session_state.get(ACKED_KEY, [])),
         # the session shown: the page keeps its unacknowledged outbox per session, across reloads
         "sid": str(st.session_state.get("sid") or ""),
+        # at the bottom of the page the main pane follows the newest message, as with st.chat_input
+        "pinned": container is None,
     }
     st.session_state[CAP_KEY] = int(max_chars)
     place = st.bottom if container is None else container

@@ -6,9 +6,12 @@ from typing import Any
 
 import pytest
 
+from assessment import Interview
 from assessment.interview.intents import answer_side_question, detect_command, is_side_question
 from assessment.models import Interpretation
+from assessment.templates import render_message
 from knowledge.corpus import default_corpus
+from knowledge.text import one_line
 
 CLEAR_YES = Interpretation("yes", 0.95, "clear", "rules")
 UNCLEAR = Interpretation("unknown", 0.3, "no cue", "rules")
@@ -26,6 +29,17 @@ UNCLEAR = Interpretation("unknown", 0.3, "no cue", "rules")
         ("why?", "why"),
         ("Why do you ask?", "why"),
         ("why does this matter", "why"),
+        ("why is this asked?", "why"),
+        ("Why is this question being asked?", "why"),
+        ("why are you asking me this?", "why"),
+        ("why does this question matter for SOC 2?", "why"),
+        ("what is this question for?", "why"),
+        ("why is CC6.6 not in my gaps?", None),  # a question about the session
+        ("why is it not met?", None),
+        ("why do we need MFA?", None),
+        ("I'll skip this one", "skip"),
+        ("can we skip this for now?", "skip"),
+        ("That’s not right", "correct"),  # a typographic apostrophe, as phones type it
         ("how far am I?", "progress"),
         ("How many questions are left?", "progress"),
         ("progress", "progress"),
@@ -79,3 +93,14 @@ def test_broken_retriever_falls_back_to_corpus_search() -> None:
     answer = answer_side_question("what about encryption of backups?", BrokenRetriever(), default_corpus())
     assert answer.citations
     assert answer.citations[0] in answer.message
+
+
+@pytest.mark.parametrize("text", ["why is this asked?", "why do you ask?", "why does this matter?"])
+def test_the_general_why_gets_the_why_of_the_open_question(text: str) -> None:
+    iv = Interview(scope=["security"])
+    question = iv.next_question()
+    assert question is not None
+    reply = iv.answer(text)
+    assert reply.kind == "command" and reply.message.startswith(
+        render_message("why", why=one_line(question.why))
+    )

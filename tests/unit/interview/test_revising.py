@@ -101,7 +101,7 @@ def test_thats_not_right_offers_the_other_readings() -> None:
 
 
 def test_nothing_to_correct_at_the_start() -> None:
-    iv, _, _ = _started()
+    iv = Interview(scope=["security"])
     assert iv.answer("that's not right").message == render_message("correct_nothing")
 
 

@@ -130,7 +130,12 @@ def test_a_question_about_the_scope_is_answered_and_the_scope_waits() -> None:
     assert reply.kind == "side_question" and reply.label is None
     assert render_message("scope_answer_processor") in reply.message
     titles = "Security, Availability, Processing Integrity, Privacy"
-    assert reply.message.endswith(render_message("scope_answer_decide", scope=titles))
+    examples = render_message(
+        "scope_examples_both",
+        add=render_message("scope_example_add", category="confidentiality"),
+        drop=render_message("scope_example_drop", category="availability"),
+    )  # only what can be changed: add what is out, drop what is in
+    assert reply.message.endswith(render_message("scope_answer_decide", scope=titles, examples=examples))
     assert iv.scope is None and iv.next_question() == scope_question
     assert iv.answer("accept").kind == "scope" and iv.scope == RECOMMENDED
 

@@ -131,3 +131,62 @@ def test_blind_set_is_frozen_and_read_well() -> None:
 
 def test_dev_set_is_read_right() -> None:
     assert _accuracy("remediation_dev.jsonl") >= 0.97
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "answer", "present", "absent"),
+    [
+        # Same-day removal is in place; "disable" is the removal itself, not a negation.
+        (
+            "CC6.2",
+            "offboarding we disable okta same day which kills most things. approvals are just slack messages",
+            ["timely_removal"],
+            ["approval"],
+        ),
+        (
+            "CC6.2",
+            "We disable their accounts the same day and approvals are recorded",
+            ["timely_removal", "approval"],
+            [],
+        ),
+        ("CC6.2", "we don't disable accounts the same day", [], ["timely_removal"]),
+        # An elliptical "no X" denies the facet its noun names.
+        (
+            "CC9.2",
+            "no list. we use aws, okta, github. never looked at their soc2 reports",
+            [],
+            ["vendor_list", "assurance"],
+        ),
+        ("CC7.3", "me, but no severity levels or records", ["triager"], ["severity_levels", "recorded"]),
+        # A first-person owner names the person who does it.
+        ("CC7.3", "I do", ["triager"], []),
+        ("CC1.3", "that's me. The org chart is in Rippling", ["owner", "org_chart"], []),
+        # "most engineers have admin" is broad admin access.
+        (
+            "CC6.3",
+            "honestly most engineers have admin in AWS. never did an access review",
+            [],
+            ["reviews", "least_privilege"],
+        ),
+    ],
+)
+def test_same_day_removal_elliptical_denials_and_first_person_owners(
+    criterion_id: str, answer: str, present: list[str], absent: list[str]
+) -> None:
+    assert _ids(criterion_id, "present", answer) == present
+    assert _ids(criterion_id, "absent", answer) == absent
+
+
+def test_short_replies_name_only_facets_that_declare_them() -> None:
+    # "no list" names nothing where no facet has "list" among its nouns, and "not me" names no owner.
+    assert not read_facets("A1.2", "no list").mentioned  # type: ignore[union-attr]
+    assert _ids("CC7.3", "present", "not me") == []
+    # A long clause after "no" is a statement, not an elliptical denial.
+    assert _ids("CC9.2", "absent", "no idea what the list of our many saas tools even looks like today") == []
+
+
+def test_malformed_nouns_name_file_and_field() -> None:
+    good = {"id": "a", "name": "a part", "step": "Do the first thing.", "present": ["alpha"]}
+    broken = {**good, "id": "b", "nouns": ["(unclosed"]}
+    with pytest.raises(FacetDataError, match=r"^facets\.yaml: field 'criteria\.CC6\.1\.1\.nouns"):
+        parse({"criteria": {"CC6.1": [good, broken]}}, source="facets.yaml")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from itertools import pairwise
 
 import pytest
 from fakes.reports import make_report
@@ -196,3 +197,48 @@ def test_type1_view_has_no_window_notes() -> None:
     assert count and say("estimate_window", week=plan.window_week(planned) + 1, count=count) not in (
         view.estimate_text
     )
+
+
+def test_a_week_belongs_to_the_30_day_block_holding_most_of_its_days() -> None:
+    # Week 13 is days 85 to 91: finished within 90 days. Week 9 is days 57 to 63, mostly before day 60.
+    blocks = {week: plan._phase(week) for week in (1, 4, 5, 9, 10, 13, 14)}
+    assert blocks == {1: "30", 4: "30", 5: "60", 9: "60", 10: "90", 13: "90", 14: "later"}
+    backups, restore = _gap("A1.2", "high", "L"), _gap("A1.3", "high", "M")  # the restore test waits: 9 + 4
+    phases = [item.phase for item in plan.schedule([backups, restore], plan.EFFORT_WEEKS_HIGH)]
+    assert phases == ["60", "90"]
+
+
+def test_work_order_numbers_never_go_back_in_time() -> None:
+    report = make_report()
+    planned = plan.plan_gaps(report.gaps)
+    assert [item.rank for item in planned] == list(range(1, len(report.gaps) + 1))
+    blocks = [("30", "60", "90", "later").index(item.phase) for item in planned]
+    assert blocks == sorted(blocks)  # "Finish by" never goes back down the table
+    for before, after in pairwise(planned):
+        if before.phase == after.phase:
+            assert before.start_week <= after.start_week
+    seen: set[str] = set()
+    open_ids = {g.criterion_id for g in report.gaps}
+    for item in planned:  # still never before an open gap it builds on
+        assert all(p in seen for p in plan.prerequisites(item.gap.criterion_id) if p in open_ids)
+        seen.add(item.gap.criterion_id)
+    view = build_view(report)
+    assert [g.criterion_id for g in view.gaps] == [item.gap.criterion_id for item in planned]
+    assert [g.rank for g in view.gaps] == [item.rank for item in planned]
+
+
+def test_roadmap_weeks_and_the_open_ended_block_say_when() -> None:
+    report = make_report()
+    view = build_view(report)
+    text = str(render(report, "md"))
+    assert not re.search(r"\| (\d+)–\1 \|", text)  # "1" for a one-week item, never "1–1"
+    for g in view.gaps:
+        assert g.weeks == (
+            str(g.end_week) if g.end_week == g.start_week + 1 else f"{g.start_week + 1}–{g.end_week}"
+        )
+    later = next(items for key, _, items in view.phases if key == "later")
+    title = next(title for key, title, _ in view.phases if key == "later")
+    assert later and title == say(
+        "phase_later_weeks", first=min(g.end_week for g in later), last=max(g.end_week for g in later)
+    )
+    assert f"### {title}" in text and f"| {view.t['roadmap_weeks_label']} |" in text

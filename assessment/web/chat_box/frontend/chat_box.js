@@ -12,14 +12,24 @@
 // the ids it answered with the session, so a message it had already saved is not recorded twice.
 // sessionStorage stays in this tab (no other tab, no server, no network) and is cleared with it.
 //
+// st.chat_input also keeps the newest message in view (Streamlit makes the main pane stick to its end
+// only when a chat_input is pinned at the bottom); this box replaced it, so it does the same itself:
+// while the founder is at the end of the chat, or has just sent something, the pane follows what is
+// added; once they scroll up to read the history it stays where they put it until they come back to
+// the end. Finished, the box sits inline under the results (pinned false): the pane then shows the
+// results from the top once, and follows only when the founder has scrolled down to the box.
+//
 // Data from Python: placeholder, label, send_label, sending_one, sending_many ("{count}"), max_chars,
-// acked (ids), sid (the session shown). Trigger to Python: "submit" -> {outbox: [{id, text}], attempt}.
+// acked (ids), sid (the session shown), pinned (the box is at the bottom of the page).
+// Trigger to Python: "submit" -> {outbox: [{id, text}], attempt}.
 
 const RESEND_AFTER_MS = 1500;
 const RESEND_MAX_MS = 15000;
 const RESTORED_SEND_MS = 300; // a queue restored after a reload is sent as soon as the page is idle
 const STORAGE_PREFIX = "soc2-ready-chat-box:";
 const ID_PATTERN = /^[A-Za-z0-9_.:-]{1,80}$/; // what the server takes (one bad entry voids a send)
+const MAIN_PANE = "[data-testid='stMain']"; // the element that scrolls the page's main area
+const AT_END_PX = 48; // this close to the end of the pane counts as reading the newest message
 
 // Module state outlives a re-render and a remount of the element (the module is imported once per page).
 const box = {
@@ -36,6 +46,81 @@ const box = {
   send: null,
   texts: {},
 };
+
+// The main pane's scroll position, kept across renders like `box`.
+const view = {
+  pane: null,
+  observer: null,
+  stick: true, // the founder is at the end: follow what is added
+  pinned: null, // the last render's data.pinned (null before the first render)
+  userAt: 0, // when the founder last turned the wheel, touched, dragged the scrollbar or pressed a key
+  dragging: false,
+};
+const USER_SCROLL_MS = 1000; // a scroll this soon after the founder's own input is theirs
+const SCROLL_KEYS = new Set(["PageUp", "PageDown", "ArrowUp", "ArrowDown", "Home", "End", " "]);
+
+function atEnd(pane) {
+  return pane.scrollHeight - pane.scrollTop - pane.clientHeight <= AT_END_PX;
+}
+
+function follow() {
+  // Instant, not smooth: a smooth scroll's intermediate positions would read as "scrolled up".
+  const pane = view.pane;
+  if (pane && view.stick) pane.scrollTo({ top: pane.scrollHeight, behavior: "instant" });
+}
+
+function onScroll(pane) {
+  // Reaching the end (by any means) resumes following; only the founder's own scrolling stops it.
+  // A scroll event comes a frame late, when a rerun may already have added more below: away from the
+  // end is then no sign that anyone scrolled up, unless the founder was just scrolling.
+  if (atEnd(pane)) view.stick = true;
+  else if (view.dragging || Date.now() - view.userAt < USER_SCROLL_MS) view.stick = false;
+}
+
+function watchPane() {
+  // Follow the pane's content as it grows; see onScroll for when to go on.
+  const pane = document.querySelector(MAIN_PANE);
+  if (!pane || pane === view.pane) return;
+  if (view.observer) view.observer.disconnect();
+  view.pane = pane;
+  const intent = () => {
+    view.userAt = Date.now();
+  };
+  pane.addEventListener("scroll", () => view.pane === pane && onScroll(pane), { passive: true });
+  pane.addEventListener("wheel", intent, { passive: true });
+  pane.addEventListener("touchmove", intent, { passive: true });
+  pane.addEventListener("pointerdown", (event) => {
+    view.dragging = event.target === pane; // on the pane itself, not its content: the scrollbar
+  });
+  if (typeof ResizeObserver !== "function") return;
+  view.observer = new ResizeObserver(follow);
+  view.observer.observe(pane);
+  Array.from(pane.children).forEach((child) => view.observer.observe(child));
+}
+
+// Once per page (the module is imported once): keys that scroll the page, the end of a scrollbar drag.
+window.addEventListener("keydown", (event) => {
+  // PageUp, arrows, Home… scroll the page, except while typing (in the box, or any other field)
+  const target = event.composedPath()[0];
+  const field = target instanceof HTMLElement && /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName);
+  const typing = field || (target instanceof HTMLElement && target.isContentEditable);
+  if (!typing && SCROLL_KEYS.has(event.key)) view.userAt = Date.now();
+});
+window.addEventListener("pointerup", () => {
+  view.dragging = false;
+});
+
+function place(pinned) {
+  // Called on every render. Switching to the inline box (the results) starts at the top of the page.
+  watchPane();
+  const pane = view.pane;
+  if (pinned !== view.pinned) {
+    if (!pinned && pane) pane.scrollTo({ top: 0, behavior: "instant" });
+    view.stick = pinned || (pane !== null && atEnd(pane));
+    view.pinned = pinned;
+  }
+  follow();
+}
 
 function randomHex(bytes) {
   const values = new Uint8Array(bytes);
@@ -156,6 +241,8 @@ export default function (component) {
     box.seq += 1;
     box.queue.push({ id: `${box.client}-${box.seq}`, text });
     keep(); // before sending: a reload from now on sends it again
+    view.stick = true; // the founder wants to see the reply to what they just sent
+    follow();
     area.value = "";
     box.draft = "";
     fit();
@@ -188,6 +275,7 @@ export default function (component) {
   if (box.focused && parentElement.activeElement !== area) area.focus();
   fit();
   show();
+  place(cfg.pinned !== false);
   schedule(restored ? RESTORED_SEND_MS : undefined);
   return undefined;
 }
