@@ -26,6 +26,7 @@ class RevisionView:
 
     number: int
     question_id: str
+    ref: str  # what a reader knows the question by: the criteria it decides ("CC2.3"), else its ID
     question: str
     changed_at: str  # ISO 8601, as recorded
     when: str  # "2026-12-02 09:15 UTC"
@@ -58,6 +59,7 @@ def _reading(label: str, answer: str) -> str:
 def revision_views(report: Report) -> tuple[RevisionView, ...]:
     """The report's audit trail, oldest first, as rows for every format."""
     rows = []
+    criteria = {a.question_id: a.criteria for a in report.answers}
     for number, item in enumerate(report.revisions, start=1):
         old_answer = normalize(clean(item.old_answer))
         new_answer = normalize(clean(item.new_answer))
@@ -66,6 +68,7 @@ def revision_views(report: Report) -> tuple[RevisionView, ...]:
             RevisionView(
                 number=number,
                 question_id=clean(item.question_id),
+                ref=", ".join(criteria.get(item.question_id, ())) or clean(item.question_id),
                 question=normalize(clean(item.question_text)),
                 changed_at=clean(item.changed_at),
                 when=_when(clean(item.changed_at)),
@@ -89,7 +92,7 @@ def pdf(writer: Any, view: ReportView, heading: Any) -> None:
     t = view.t
     heading(writer, t["section_revisions"])
     writer.para(t["revisions_intro"])
-    rows = [[r.when, r.who, f"{r.question_id}: {r.question}", r.before, r.after] for r in view.revisions]
+    rows = [[r.when, r.who, f"{r.ref}: {r.question}", r.before, r.after] for r in view.revisions]
     headings = (
         t["revision_col_when"],
         t["revision_col_who"],

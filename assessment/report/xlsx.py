@@ -244,7 +244,7 @@ def _revisions(wb: Workbook, view: ReportView, t: Mapping[str, str], marker: str
     if not view.revisions:
         return
     headings = [t[f"revision_col_{key}"] for key in ("when", "who", "question", "before", "after")]
-    rows = ((r.when, r.who, f"{r.question_id}: {r.question}", r.before, r.after) for r in view.revisions)
+    rows = ((r.when, r.who, f"{r.ref}: {r.question}", r.before, r.after) for r in view.revisions)
     _sheet(wb, t["xlsx_sheet_revisions"], headings, rows, (18, 24, 60, 50, 50), marker)
 
 

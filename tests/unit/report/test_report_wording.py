@@ -209,3 +209,19 @@ def test_a_short_page_flows_into_the_next_section() -> None:
     page = next(i for i, p in enumerate(pages) if chart in " ".join(p.split()))
     assert say("section_summary") not in pages[page]  # the chart moved past the summary page ...
     assert say("section_gaps") in pages[page]  # ... and the gaps follow it on that page
+
+
+def test_the_change_history_names_a_question_by_its_criteria_not_its_internal_id() -> None:
+    from assessment.models import RevisionRecord
+
+    report = make_report()
+    answer = next(a for a in report.answers if a.criteria)
+    change = RevisionRecord(
+        answer.question_id, "Do you?", "2026-12-02T09:15:00+00:00", "", "No", "no", "Yes", "yes"
+    )
+    report = replace(report, revisions=(change,))
+    ref = ", ".join(answer.criteria)
+    for fmt in ("md", "html"):
+        text = str(render(report, fmt))
+        history = text[text.index(say("section_revisions")) :]
+        assert f"{ref}: Do you?" in history and f"{answer.question_id}:" not in history
