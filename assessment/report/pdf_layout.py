@@ -68,11 +68,12 @@ class Writer:
 
     def width(self, text: str) -> float:
         """Width of ``text`` in the current font (cached per fonts, size and text, across documents)."""
+        plain = self._plain_width(text)
+        if plain is not None:
+            return plain
         pdf = self.pdf
         key = (self._fonts, pdf.font_family, pdf.font_style, pdf.font_size_pt, self.shaping, text)
         found = _WIDTHS.get(key)
-        if found is None:
-            found = self._plain_width(text)
         if found is None:
             self.shape_for(text)
             found = pdf.get_string_width(text)
@@ -92,17 +93,17 @@ class Writer:
         if (
             cmap is None
             or widths is None
-            or getattr(font, "is_symbol", False)
             or self.shaping
+            or getattr(font, "is_symbol", False)
             or pdf.char_spacing
             or pdf.font_stretching != 100
             or (pdf.str_alias_nb_pages and pdf.str_alias_nb_pages in text)
         ):
             return None
-        codes = [ord(char) for char in text]
-        if not all(code in cmap for code in codes):
+        codes = tuple(map(ord, text))
+        if not all(map(cmap.__contains__, codes)):
             return None
-        return sum(widths[code] for code in codes) * pdf.font_size_pt * 0.001 / pdf.k
+        return sum(map(widths.__getitem__, codes)) * pdf.font_size_pt * 0.001 / pdf.k
 
     def wrap(self, text: str, max_width: float) -> list[str]:
         """``text`` broken into lines no wider than ``max_width`` (newlines kept)."""
