@@ -58,8 +58,12 @@ def parse_session(raw: bytes, *, name: str | None = None, max_bytes: int | None 
     except json.JSONDecodeError as exc:
         reason = f"line {exc.lineno}, column {exc.colno}: {exc.msg}"
         raise SessionFileError(_text("session_not_json", file=label, reason=reason)) from None
-    except ValueError:
-        raise SessionFileError(_text("session_too_deep", file=label, limit=MAX_JSON_DEPTH)) from None
+    except ValueError as exc:
+        if "nested" in str(exc):  # parse_session_json's own refusal of deep nesting
+            raise SessionFileError(_text("session_too_deep", file=label, limit=MAX_JSON_DEPTH)) from None
+        # Python refuses integers of more than 4300 digits (a hostile file; no session holds one).
+        huge = _text("session_huge_number")
+        raise SessionFileError(_text("session_not_json", file=label, reason=huge)) from None
     if not isinstance(data, dict):
         raise SessionFileError(_text("session_not_object", file=label, found=_json_kind(data)))
     return data

@@ -67,7 +67,8 @@ def other_action(res: Resources, action: str) -> None:
 def resume_from_upload(res: Resources) -> None:
     """Replace the session with an uploaded SESSION.json; a bad file leaves everything untouched."""
     upload = st.session_state.get("resume_file")
-    if upload is None:
+    if upload is None:  # clicked before choosing a file, or before its upload finished
+        flash("info", t("resume_no_file"))
         return
     try:
         iv = support.load_session_upload(

@@ -105,7 +105,7 @@ def question_block(question: Question) -> None:
                     option,
                     key=f"qr-{question.id}-{index}",
                     on_click=set_pending,
-                    args=("answer", option),
+                    args=("reply", (question.id, option)),  # bound to this question: see apply_turns
                 )
     if question.why or question.help or question.criteria:
         with st.expander(t("why_we_ask")):

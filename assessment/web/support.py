@@ -63,7 +63,7 @@ class UploadError(SessionFileError):
 
 
 def _rejected(error: SessionFileError) -> UploadError:
-    return UploadError(text("upload_rejected", reason=str(error)))
+    return UploadError(text("upload_rejected", reason=markdown_literal(str(error))))  # quotes the file
 
 
 def read_session_upload(raw: bytes, max_bytes: int) -> dict[str, Any]:
@@ -106,7 +106,17 @@ def _revise(iv: Interview, question_id: str, said: str) -> str:
     return iv.revise(question_id, said).message
 
 
-TURN_ACTIONS = ("answer", "submission", "back", "revise")  # queued actions ``apply_turns`` applies
+def _reply(iv: Interview, question_id: str, said: str) -> str | None:
+    # A quick reply answers the question it was drawn under; a second click lands after that
+    # question was answered and would answer the next one with this one's option: refused.
+    current = iv.next_question()
+    if current is None or current.id != question_id:
+        return text("stale_quick_reply", reply=markdown_literal(said))
+    iv.answer(said)
+    return None
+
+
+TURN_ACTIONS = ("answer", "submission", "reply", "back", "revise")  # what ``apply_turns`` applies
 Restore = Callable[[dict[str, Any]], "Interview"]
 
 
@@ -122,15 +132,15 @@ def apply_turns(queue: list[tuple[str, Any]], live: LiveSession, restore: Restor
     while queue and queue[0][0] in TURN_ACTIONS:
         action, value = queue[0]
         submission_id, value = value if action == "submission" else (None, value)
-        said = "" if action == "revise" else str(value or "").strip()
+        question_id, said = value if action in ("revise", "reply") else ("", value)
+        said = str(said or "").strip()
         try:
             if action == "back":
                 notices.append(("toast", live.apply(_back, restore)))
-            elif action == "revise":  # value: (question id, new answer) from "What I understood"
-                question_id, said = value
-                said = str(said or "").strip()
-                message = live.apply(functools.partial(_revise, question_id=question_id, said=said), restore)
-                notices.append(("toast", message))
+            elif action in ("revise", "reply"):  # (question id, text): "What I understood", quick replies
+                change = _revise if action == "revise" else _reply
+                message = live.apply(functools.partial(change, question_id=question_id, said=said), restore)
+                notices += [("toast", message)] if message else []
             elif not said:
                 notices.append(("toast", text("empty_answer")))  # nothing typed: say what to do
             else:  # "submission": the chat box's (id, text), answered once per id
@@ -263,7 +273,14 @@ _MARKDOWN_LINE_START = re.compile(r"^([ \t]*)([-+=]|\d+[.)])", re.MULTILINE)
 # In text we compose around user or file content (assistant replies, gap texts, file errors):
 # brackets (links, images, colour directives), angle brackets, LaTeX and bare-URL autolinks.
 _MARKDOWN_ACTIVE = re.compile(r"([\\\[\]<>$])")
-_AUTOLINK = re.compile(r"(?i)(https?|ftp|mailto|file|data|javascript)(:)|\b(www)(\.)")
+# Streamlit's Markdown turns bare URLs, www. and e-mail addresses into links and :rocket:, :red[…]
+# and :material/…: into emoji, colours and icons, after backslash escapes are read: a word joiner
+# (U+2060, invisible) after each ":" and "@" and inside "www." keeps them plain text.
+_INERT = re.compile(r"(?i)([:@])|\b(www)(?=\.)")
+
+
+def _inert(text: str) -> str:
+    return _INERT.sub(lambda m: (m.group(1) or m.group(2)) + "\u2060", text)
 
 
 def markdown_literal(said: str) -> str:
@@ -274,8 +291,7 @@ def markdown_literal(said: str) -> str:
     """
     escaped = _MARKDOWN_ANYWHERE.sub(r"\\\1", said.replace("\r\n", "\n").replace("\r", "\n"))
     escaped = _MARKDOWN_LINE_START.sub(lambda m: m.group(1) + _escape_marker(m.group(2)), escaped)
-    escaped = _AUTOLINK.sub(lambda m: f"{m.group(1) or m.group(3)}\\{m.group(2) or m.group(4)}", escaped)
-    return escaped.replace("\n", "  \n")  # keep the founder's line breaks
+    return _inert(escaped).replace("\n", "  \n")  # keep the founder's line breaks
 
 
 def markdown_safe(said: str) -> str:
@@ -285,8 +301,7 @@ def markdown_safe(said: str) -> str:
     LaTeX can come out of it: ``![x](http://host/p.png)`` shows as typed and fetches nothing. Text
     the founder typed, shown on its own, goes through the stricter ``markdown_literal``.
     """
-    escaped = _MARKDOWN_ACTIVE.sub(r"\\\1", said)
-    return _AUTOLINK.sub(lambda m: f"{m.group(1) or m.group(3)}\\{m.group(2) or m.group(4)}", escaped)
+    return _inert(_MARKDOWN_ACTIVE.sub(r"\\\1", said))
 
 
 def _escape_marker(marker: str) -> str:

@@ -210,6 +210,14 @@ def test_resume_from_valid_upload_and_reject_malformed(app_env: Path) -> None:
     assert at.query_params["sid"] != old_sid
 
 
+def test_resume_without_a_file_says_to_choose_one(app_env: Path) -> None:
+    at = new_app()
+    at.button(key="resume_button").click().run()
+    assert_clean(at)
+    assert [i.value for i in at.info] == [support.text("resume_no_file")]
+    assert at.session_state["iv"] is None
+
+
 def test_bad_upload_mid_interview_leaves_session_untouched(app_env: Path) -> None:
     at = start(new_app(), ["confidentiality"])
     quick_replies(at)[0].click().run()

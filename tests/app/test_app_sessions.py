@@ -6,7 +6,9 @@ import json
 import re
 import sqlite3
 from pathlib import Path
+from typing import Any
 
+import pytest
 from fakes.apptest import assert_clean, interview, new_app, say, start
 from streamlit.testing.v1 import AppTest
 
@@ -74,9 +76,22 @@ def test_injected_markdown_never_renders_as_image_or_link(app_env: Path) -> None
     assert [t for t in all_markdown(done) if LIVE_MARKUP.search(t)] == []
 
 
+J = "\u2060"  # the word joiner that keeps Streamlit's Markdown from linking or decorating text
+
+
 def test_markdown_safe_escapes_links_images_autolinks_and_math() -> None:
-    assert support.markdown_safe("**a** ![x](http://h/p.png)") == r"**a** !\[x\](http\://h/p.png)"
-    assert support.markdown_safe("see www.x.io, $5 <b>") == r"see www\.x.io, \$5 \<b\>"
+    assert support.markdown_safe("**a** ![x](http://h/p.png)") == rf"**a** !\[x\](http:{J}//h/p.png)"
+    assert support.markdown_safe("see www.x.io, $5 <b>") == rf"see www{J}.x.io, \$5 \<b\>"
+
+
+@pytest.mark.parametrize("escape", [support.markdown_safe, support.markdown_literal])
+def test_no_autolink_emoji_colour_or_icon_survives_escaping(escape: Any) -> None:
+    # Streamlit links bare URLs, www. and e-mails and draws :rocket:, :red[..] and :material/..:
+    # after backslash escapes are read; each of these must reach the page as plain text.
+    said = "a@b.io https://x.io www.x.io :rocket: :red[hi] :material/bolt: color:red"
+    shown = escape(said)
+    assert not re.search(r"[:@](?!\u2060)|www(?!\u2060)", shown)  # every ":", "@" and "www" is disarmed
+    assert shown.replace(J, "").replace("\\[", "[").replace("\\]", "]") == said
 
 
 def test_a_one_megabyte_answer_saves_a_file_the_app_resumes(app_env: Path) -> None:
