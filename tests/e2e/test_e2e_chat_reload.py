@@ -30,8 +30,6 @@ from fakes.browser import (
     settle,
 )
 
-from assessment.interview.storage import SessionStore, default_url
-
 pytestmark = [pytest.mark.browser, pytest.mark.slow, needs_chromium]
 ANSWER_A = "not sure yet, answer A (saved, its ack lost)"
 ANSWER_B = "not sure yet, answer B (never reached the server)"
@@ -56,19 +54,10 @@ class Link:
         server.on_message(lambda message: ws.send(message) if self.down or not first else None)
 
 
-def _stored_user_turns(server: AppServer, sid: str) -> list[str]:
-    store = SessionStore(url=default_url(server.data_dir))
-    try:
-        data = store.load(sid)
-    finally:
-        store.close()
-    return [] if data is None else [t["text"] for t in data["transcript"] if t["role"] == "user"]
-
-
 def _wait_until_stored(page: Any, server: AppServer, sid: str, expected: list[str]) -> None:
     deadline = time.monotonic() + SAVE_TIMEOUT_S
-    while _stored_user_turns(server, sid) != expected:
-        assert time.monotonic() < deadline, f"stored {_stored_user_turns(server, sid)}, expected {expected}"
+    while server.stored_user_turns(sid) != expected:
+        assert time.monotonic() < deadline, f"stored {server.stored_user_turns(sid)}, expected {expected}"
         page.wait_for_timeout(250)  # not time.sleep: Playwright relays the websocket only while it runs
 
 
@@ -104,7 +93,7 @@ def test_a_reload_with_unacknowledged_answers_records_each_exactly_once(app_serv
         status = page.get_by_test_id("chatBoxStatus")
         expect(status).not_to_have_text("")  # the page says it is still sending both
         page.wait_for_timeout(500)
-        assert _stored_user_turns(app_server, sid) == [ANSWER_A]  # B never reached the server
+        assert app_server.stored_user_turns(sid) == [ANSWER_A]  # B never reached the server
         assert link.connections == 1  # the page did not reconnect by itself meanwhile
 
         page.reload()
@@ -113,7 +102,7 @@ def test_a_reload_with_unacknowledged_answers_records_each_exactly_once(app_serv
         expect(page.get_by_test_id("chatBoxStatus")).to_have_text("", timeout=ACTION_TIMEOUT_MS)
         settle(page)
         assert link.connections == 2  # the reload was a new connection, so a new server session
-        assert _stored_user_turns(app_server, sid) == [ANSWER_A, ANSWER_B]  # each once, in order
+        assert app_server.stored_user_turns(sid) == [ANSWER_A, ANSWER_B]  # each once, in order
         shown = mine.all_inner_texts()
         assert [sum(a in bubble for bubble in shown) for a in (ANSWER_A, ANSWER_B)] == [1, 1]
         assert not violations, violations  # keeping and restoring the queue needs nothing the CSP forbids

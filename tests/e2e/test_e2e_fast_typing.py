@@ -26,8 +26,6 @@ from fakes.browser import (
     settle_async,
 )
 
-from assessment.interview.storage import SessionStore, default_url
-
 pytestmark = [pytest.mark.browser, pytest.mark.slow, needs_chromium]
 ANSWER_COUNT = 12
 DRAIN_TIMEOUT_MS = 240_000  # every answer is read by the model; slow on a loaded two-core machine
@@ -91,18 +89,8 @@ async def _run(url: str, founders: list[Founder]) -> None:
             await browser.close()
 
 
-def _stored_user_turns(server: AppServer, sid: str) -> list[str]:
-    store = SessionStore(url=default_url(server.data_dir))
-    try:
-        data = store.load(sid)
-    finally:
-        store.close()
-    assert data is not None, "the session was never saved"
-    return [t["text"] for t in data["transcript"] if t["role"] == "user"]
-
-
 def _assert_all_recorded_once_in_order(server: AppServer, founder: Founder) -> None:
-    assert _stored_user_turns(server, founder.sid) == founder.answers  # every one, in order, exactly once
+    assert server.stored_user_turns(founder.sid) == founder.answers  # every one, in order, exactly once
     shown = [a for a in founder.answers if sum(a in bubble for bubble in founder.shown) == 1]
     assert shown == founder.answers  # and each is on the page once
 

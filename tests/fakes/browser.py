@@ -137,6 +137,17 @@ class AppServer:
     url: str
     data_dir: Path
 
+    def stored_user_turns(self, sid: str) -> list[str]:
+        """What the founder typed in session ``sid``, as the app's store holds it (none if unsaved)."""
+        from assessment.interview.storage import SessionStore, default_url
+
+        store = SessionStore(url=default_url(self.data_dir))
+        try:
+            data = store.load(sid)
+        finally:
+            store.close()
+        return [] if data is None else [t["text"] for t in data["transcript"] if t["role"] == "user"]
+
 
 @contextmanager
 def serving_app(data_dir: Path, extra_env: Mapping[str, str] | None = None) -> Iterator[AppServer]:

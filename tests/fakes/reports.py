@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 
-from assessment.models import AnswerRecord, CriterionResult, Gap, Report, Status, Subservice
+from assessment.models import AnswerRecord, CriterionResult, Gap, Report, RevisionRecord, Status, Subservice
 from assessment.report import crossref
 from knowledge.corpus import default_corpus
 from knowledge.models import CATEGORIES
@@ -159,3 +159,23 @@ def make_report(
             changed[index] = replace(changed[index], answer=text)
         report = replace(report, answers=tuple(changed))
     return report
+
+
+def answer_changes(
+    changed_to: str, second_at: str = "2026-12-03T10:00:00+00:00"
+) -> tuple[RevisionRecord, ...]:
+    """Two changes for a report's audit trail: a named editor's Yes -> ``changed_to`` (partial), then
+    the founder answering a skipped question "No"."""
+    return (
+        RevisionRecord(
+            "cc6_1_mfa",
+            "Do you require MFA?",
+            "2026-12-02T09:15:00+00:00",
+            "dana@example.com",
+            "Yes",
+            "yes",
+            changed_to,
+            "partial",
+        ),
+        RevisionRecord("cc7_2_monitoring", "Do you monitor?", second_at, "", "", "skipped", "No", "no"),
+    )

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 import regex
-from fakes.reports import make_report
+from fakes.reports import answer_changes, make_report
 from jsonschema import Draft7Validator, ValidationError, validators
 
-from assessment.models import Report, RevisionRecord
+from assessment.models import Report
 from assessment.report import render
 from assessment.report.oscal import OSCAL_VERSION
 from assessment.report.wording import say
@@ -155,21 +155,7 @@ def test_subservices_and_customer_controls_are_valid_oscal() -> None:
 
 
 def test_answer_changes_are_observations_with_who_and_when_and_stay_valid() -> None:
-    changes = (
-        RevisionRecord(
-            "cc6_1_mfa",
-            "Do you require MFA?",
-            "2026-12-02T09:15:00+00:00",
-            "dana@example.com",
-            "Yes",
-            "yes",
-            HOSTILE,
-            "partial",
-        ),
-        RevisionRecord(
-            "cc7_2_monitoring", "Do you monitor?", "2026-12-03T10:00:00", "", "", "skipped", "No", "no"
-        ),
-    )
+    changes = answer_changes(HOSTILE, second_at="2026-12-03T10:00:00")
     report = replace(make_report(), revisions=changes)
     doc = json.loads(render(report, "oscal"))
     assert _errors(doc) == []

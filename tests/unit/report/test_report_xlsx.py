@@ -7,11 +7,11 @@ import zipfile
 from dataclasses import replace
 
 import pytest
-from fakes.reports import make_report
+from fakes.reports import answer_changes, make_report
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 
-from assessment.models import Report, RevisionRecord
+from assessment.models import Report
 from assessment.report import build_view, render
 from assessment.report.wording import say, strings
 from assessment.report.xlsx import CELL_LIMIT
@@ -123,21 +123,7 @@ def test_long_text_fits_a_cell_and_output_is_deterministic(book: Workbook, repor
     assert book.properties.modified.date().isoformat() == report.generated_on  # not the time of saving
 
 
-CHANGES = (
-    RevisionRecord(
-        "cc6_1_mfa",
-        "Do you require MFA?",
-        "2026-12-02T09:15:00+00:00",
-        "dana@example.com",
-        "Yes",
-        "yes",
-        "=only admins",
-        "partial",
-    ),
-    RevisionRecord(
-        "cc7_2_monitoring", "Do you monitor?", "2026-12-03T10:00:00+00:00", "", "", "skipped", "No", "no"
-    ),
-)
+CHANGES = answer_changes("=only admins")
 
 
 def test_revisions_sheet_has_the_pdf_appendix_columns_and_one_row_per_change() -> None:
