@@ -16,7 +16,7 @@ from datetime import datetime
 import streamlit as st
 
 from assessment.interview.storage import SessionInfo, StoreError
-from assessment.web import support
+from assessment.web import markup, support
 from assessment.web.identity import User, current_user
 from assessment.web.resources import Resources
 from assessment.web.state import flash
@@ -76,7 +76,7 @@ def sign_in_page(res: Resources) -> None:
         st.button(t("login_button"), type="primary", on_click=st.login, key="login")
     else:
         st.warning(
-            t("login_header_missing", header=support.markdown_literal(res.settings.trusted_user_header))
+            t("login_header_missing", header=markup.markdown_literal(res.settings.trusted_user_header))
         )
 
 
@@ -86,7 +86,7 @@ def my_assessments(res: Resources, user: User | None) -> None:
         return
     with st.sidebar:
         st.subheader(t("my_assessments_heading"))
-        st.caption(t("signed_in_as", user=support.markdown_literal(user.label)))
+        st.caption(t("signed_in_as", user=markup.markdown_literal(user.label)))
         try:
             sessions = res.store.list_recent(MY_ASSESSMENTS_SHOWN)
         except StoreError as exc:
@@ -110,7 +110,7 @@ def my_assessments(res: Resources, user: User | None) -> None:
 
 def _label(info: SessionInfo, shown: Summary, current: bool) -> str:
     updated = _day(info.updated_at)
-    name = support.markdown_literal(shown.name)
+    name = markup.markdown_literal(shown.name)
     if shown.percent is None:
         label = t("my_assessments_unreadable", updated=updated)
     elif shown.finished:

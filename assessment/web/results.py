@@ -7,7 +7,7 @@ from typing import Any
 import streamlit as st
 
 from assessment.models import Report
-from assessment.web import support
+from assessment.web import markup, support
 from assessment.web.resources import Resources
 from assessment.web.sidebar import report_downloads
 from assessment.web.state import flash, persist
@@ -110,11 +110,11 @@ def results(res: Resources, report: Report, iv: Any = None) -> None:
                 )
             )
             if gap.what_is_missing:
-                st.markdown(t("gap_missing", text=support.markdown_safe(gap.what_is_missing)))
+                st.markdown(t("gap_missing", text=markup.markdown_safe(gap.what_is_missing)))
             if gap.remediation:
-                st.markdown(t("gap_first_step", text=support.markdown_safe(gap.remediation[0])))
+                st.markdown(t("gap_first_step", text=markup.markdown_safe(gap.remediation[0])))
             if gap.evidence:
-                st.caption(t("gap_evidence", text=support.markdown_safe("; ".join(gap.evidence))))
+                st.caption(t("gap_evidence", text=markup.markdown_safe("; ".join(gap.evidence))))
     phases = support.roadmap(report)
     if phases:
         st.subheader(t("roadmap_heading"))

@@ -10,7 +10,7 @@ from typing import Any
 
 import streamlit as st
 
-from assessment.web import support
+from assessment.web import markup, support
 from assessment.web.state import set_pending
 from assessment.web.support import text as t
 
@@ -61,15 +61,15 @@ def review_body(iv: Any) -> None:
         st.form_submit_button(t("review_submit"), on_click=queue_revision)
     st.caption(t("review_intro"))
     for title, rows in groups.items():
-        st.subheader(support.markdown_safe(title))
+        st.subheader(markup.markdown_safe(title))
         for row in rows:
             with st.container(border=True):
                 words, reading = st.columns([5, 1])
-                words.markdown(support.markdown_safe(row.question))
+                words.markdown(markup.markdown_safe(row.question))
                 # What the founder typed shows exactly as typed, never as Markdown.
-                said = support.markdown_literal(_cut(row.answer, ANSWER_CHARS))
+                said = markup.markdown_literal(_cut(row.answer, ANSWER_CHARS))
                 words.caption(t("review_said", answer=said))
-                reading.markdown(t("review_reading", reading=support.markdown_safe(row.reading)))
+                reading.markdown(t("review_reading", reading=markup.markdown_safe(row.reading)))
                 reading.caption(row.criteria)
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import re
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Mapping
@@ -21,6 +20,7 @@ from assessment.interview.storage import VersionConflict
 from assessment.models import Gap, Report
 from assessment.templates import render_message
 from assessment.web.history import Bubble
+from assessment.web.markup import markdown_literal
 
 if TYPE_CHECKING:
     from assessment.interview.engine import Interview
@@ -262,50 +262,6 @@ def transcript_turns(transcript: Iterable[Any]) -> list[Bubble]:
         else:
             turns.append(Bubble(speaker, str(said), withdrawn))
     return turns
-
-
-# Characters that start Markdown (or Streamlit's LaTeX and colour directives) wherever they appear.
-_MARKDOWN_ANYWHERE = re.compile(r"([\\`*_\[\]<>#$~|&])")
-# Characters that start a list, heading rule or setext heading only at the start of a line.
-_MARKDOWN_LINE_START = re.compile(r"^([ \t]*)([-+=]|\d+[.)])", re.MULTILINE)
-
-
-# In text we compose around user or file content (assistant replies, gap texts, file errors):
-# brackets (links, images, colour directives), angle brackets, LaTeX and bare-URL autolinks.
-_MARKDOWN_ACTIVE = re.compile(r"([\\\[\]<>$])")
-# Streamlit's Markdown turns bare URLs, www. and e-mail addresses into links and :rocket:, :red[…]
-# and :material/…: into emoji, colours and icons, after backslash escapes are read: a word joiner
-# (U+2060, invisible) after each ":" and "@" and inside "www." keeps them plain text.
-_INERT = re.compile(r"(?i)([:@])|\b(www)(?=\.)")
-
-
-def _inert(text: str) -> str:
-    return _INERT.sub(lambda m: (m.group(1) or m.group(2)) + "\u2060", text)
-
-
-def markdown_literal(said: str) -> str:
-    """``said`` escaped so Markdown shows it exactly as typed (no HTML, links, math or formatting).
-
-    Streamlit never renders raw HTML here (no ``unsafe_allow_html``), but it would silently drop a
-    typed ``<tag>`` and read ``$5 and $10`` as LaTeX; escaping keeps every character visible.
-    """
-    escaped = _MARKDOWN_ANYWHERE.sub(r"\\\1", said.replace("\r\n", "\n").replace("\r", "\n"))
-    escaped = _MARKDOWN_LINE_START.sub(lambda m: m.group(1) + _escape_marker(m.group(2)), escaped)
-    return _inert(escaped).replace("\n", "  \n")  # keep the founder's line breaks
-
-
-def markdown_safe(said: str) -> str:
-    """Text that mixes our own Markdown (bold, lists) with user or file content, made inert.
-
-    Keeps ``**bold**`` and line structure, but no link, image, autolink, colour directive, HTML or
-    LaTeX can come out of it: ``![x](http://host/p.png)`` shows as typed and fetches nothing. Text
-    the founder typed, shown on its own, goes through the stricter ``markdown_literal``.
-    """
-    return _inert(_MARKDOWN_ACTIVE.sub(r"\\\1", said))
-
-
-def _escape_marker(marker: str) -> str:
-    return "\\" + marker if not marker[0].isdigit() else marker[:-1] + "\\" + marker[-1]
 
 
 def render_report(report: Report, fmt: str, retriever: Any = None) -> bytes | str:

@@ -13,7 +13,8 @@ import functools
 import re
 from collections.abc import Sequence
 
-from assessment.web.support import markdown_literal, markdown_safe, text
+from assessment.web.markup import markdown_literal, markdown_safe
+from assessment.web.support import text
 
 # A line's indent and list marker stay outside the strike, so a struck list is still a list.
 _LINE = re.compile(r"^(\s*(?:(?:[-*+]|\d+[.)])\s+)?)(.*?)(\s*)$")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from assessment.web import support
+from assessment.web import markup, support
 from assessment.web.resources import Resources
 from assessment.web.state import set_pending
 from assessment.web.support import text as t
@@ -14,7 +14,7 @@ def show_flash() -> None:
     """Show and clear queued one-time messages."""
     for kind, message in st.session_state.pop("flash", []):
         # Messages may quote a file name, a field of an uploaded file or an answer: made inert.
-        getattr(st, kind, st.info)(support.markdown_safe(message))
+        getattr(st, kind, st.info)(markup.markdown_safe(message))
 
 
 def welcome(res: Resources) -> None:

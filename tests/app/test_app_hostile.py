@@ -24,7 +24,7 @@ from streamlit.testing.v1 import AppTest
 from assessment.interview.engine import Interview
 from assessment.interview.storage import DB_FILENAME, SessionStore
 from assessment.templates import render_message
-from assessment.web import support
+from assessment.web import markup, support
 from knowledge.settings import Settings
 
 MAX_TURNS = 150
@@ -99,7 +99,7 @@ def test_hostile_answer_is_kept_whole_shown_literally_and_saved(app_env: Path, n
     assert_clean(at)
     shown = bubbles(at)
     kept = said.strip()
-    assert ("user", clean_text(support.markdown_literal(kept))) in shown  # as st.markdown stores it
+    assert ("user", clean_text(markup.markdown_literal(kept))) in shown  # as st.markdown stores it
     role, reply = shown[-1]
     assert role == "assistant" and reply.strip()
     for message in at.chat_message:  # no bubble may render HTML
@@ -219,18 +219,16 @@ def test_app_never_renders_raw_html() -> None:
 
 
 def test_markdown_literal_escapes_everything_markdown_would_interpret() -> None:
-    assert (
-        support.markdown_literal("No, we have nothing like that yet") == "No, we have nothing like that yet"
-    )
-    assert support.markdown_literal("<b>x</b>") == r"\<b\>x\</b\>"
-    assert support.markdown_literal("$5 and $10") == r"\$5 and \$10"
-    assert support.markdown_literal("[a](b) *c* _d_ `e` ~f~ | #g &amp;") == (
+    assert markup.markdown_literal("No, we have nothing like that yet") == "No, we have nothing like that yet"
+    assert markup.markdown_literal("<b>x</b>") == r"\<b\>x\</b\>"
+    assert markup.markdown_literal("$5 and $10") == r"\$5 and \$10"
+    assert markup.markdown_literal("[a](b) *c* _d_ `e` ~f~ | #g &amp;") == (
         r"\[a\](b) \*c\* \_d\_ \`e\` \~f\~ \| \#g \&amp;"
     )
     assert (
-        support.markdown_literal("- a\n+ b\n1. c\n2) d\n===") == "\\- a  \n\\+ b  \n1\\. c  \n2\\) d  \n\\==="
+        markup.markdown_literal("- a\n+ b\n1. c\n2) d\n===") == "\\- a  \n\\+ b  \n1\\. c  \n2\\) d  \n\\==="
     )
-    assert support.markdown_literal("a\\b\r\nc") == "a\\\\b  \nc"
+    assert markup.markdown_literal("a\\b\r\nc") == "a\\\\b  \nc"
 
 
 # -- uploads ----------------------------------------------------------------------------------------

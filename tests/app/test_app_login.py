@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from assessment.interview.engine import Interview
 from assessment.interview.storage import SessionStore
-from assessment.web import identity, support
+from assessment.web import identity, markup, support
 from assessment.web.identity import User, from_headers, from_user_info, resolve
 
 ALICE = {"is_logged_in": True, "email": "Alice@Example.com", "name": "Alice", "sub": "a-1"}
@@ -83,7 +83,7 @@ def test_oidc_without_a_user_shows_only_the_sign_in_screen(oidc: Path) -> None:
 def test_header_mode_without_the_header_says_why(headers: list[tuple[str, str]]) -> None:
     at = app()
     assert_clean(at)
-    expected = support.text("login_header_missing", header=support.markdown_literal("X-Forwarded-Email"))
+    expected = support.text("login_header_missing", header=markup.markdown_literal("X-Forwarded-Email"))
     assert [w.value for w in at.warning] == [expected]
     assert not at.button and not chat_boxes(at)
     headers.extend([("X-Forwarded-Email", "alice@example.com"), ("x-forwarded-email", "eve@example.com")])
@@ -113,7 +113,7 @@ def test_my_assessments_lists_the_users_sessions_newest_first_and_resumes_them(o
         iv = Interview.from_dict(data)
         label = support.text(
             "my_assessments_item",
-            title=support.markdown_literal(iv.session_name),
+            title=markup.markdown_literal(iv.session_name),
             percent=iv.progress().percent,
             updated=info.updated_at.strftime("%Y-%m-%d %H:%M"),
         )
@@ -137,7 +137,7 @@ def test_a_link_to_another_users_session_is_refused_and_not_shown(oidc: Path) ->
 
     bob = app(BOB, sid=sid)
     assert_clean(bob)
-    assert [w.value for w in bob.warning] == [support.markdown_safe(support.text("session_not_yours"))]
+    assert [w.value for w in bob.warning] == [markup.markdown_safe(support.text("session_not_yours"))]
     assert bob.query_params.get("sid") != sid and bob.session_state["iv"] is None
     assert "alice's secret" not in str([m.value for m in bob.markdown])
     assert sidebar_buttons(bob) == {}

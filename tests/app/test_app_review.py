@@ -14,7 +14,7 @@ from typing import Any
 from fakes.apptest import assert_clean, interview, new_app, say, start
 from streamlit.testing.v1 import AppTest
 
-from assessment.web import support
+from assessment.web import markup, support
 
 INJECTION = "no ![x](http://host.invalid/p.png) [click](https://evil.invalid) www.evil.invalid <img src=x>"
 # An image or link that Markdown would render: "![" or "](" not preceded by a backslash escape.
@@ -92,8 +92,8 @@ def test_the_review_view_opens_in_a_dialog_with_each_question_answer_and_reading
     shown = [m.value for m in dialog.markdown]
     notes = [c.value for c in dialog.caption]
     for row in rows:
-        assert support.markdown_safe(row.question) in shown
-        assert support.text("review_said", answer=support.markdown_literal(row.answer)) in notes
+        assert markup.markdown_safe(row.question) in shown
+        assert support.text("review_said", answer=markup.markdown_literal(row.answer)) in notes
         assert support.text("review_reading", reading=row.reading) in shown
     # The picker names whole questions (the sidebar's cut them at 60 characters).
     options = dialog.selectbox(key="review_qid").options

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from assessment.interview.engine import Interview
 from assessment.interview.storage import SessionStore, new_session_id
-from assessment.web import support
+from assessment.web import markup, support
 from knowledge.settings import Settings
 
 INJECTION = "no ![x](http://host.invalid/p.png) [click](https://evil.invalid) www.evil.invalid <img src=x>"
@@ -80,11 +80,11 @@ J = "\u2060"  # the word joiner that keeps Streamlit's Markdown from linking or 
 
 
 def test_markdown_safe_escapes_links_images_autolinks_and_math() -> None:
-    assert support.markdown_safe("**a** ![x](http://h/p.png)") == rf"**a** !\[x\](http:{J}//h/p.png)"
-    assert support.markdown_safe("see www.x.io, $5 <b>") == rf"see www{J}.x.io, \$5 \<b\>"
+    assert markup.markdown_safe("**a** ![x](http://h/p.png)") == rf"**a** !\[x\](http:{J}//h/p.png)"
+    assert markup.markdown_safe("see www.x.io, $5 <b>") == rf"see www{J}.x.io, \$5 \<b\>"
 
 
-@pytest.mark.parametrize("escape", [support.markdown_safe, support.markdown_literal])
+@pytest.mark.parametrize("escape", [markup.markdown_safe, markup.markdown_literal])
 def test_no_autolink_emoji_colour_or_icon_survives_escaping(escape: Any) -> None:
     # Streamlit links bare URLs, www. and e-mails and draws :rocket:, :red[..] and :material/..:
     # after backslash escapes are read; each of these must reach the page as plain text.

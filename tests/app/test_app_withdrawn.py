@@ -8,7 +8,7 @@ from typing import Any
 from fakes.apptest import assert_clean, interview, new_app, say, start
 from streamlit.testing.v1 import AppTest
 
-from assessment.web import support
+from assessment.web import markup, support
 from assessment.web.transcript import struck
 
 
@@ -43,7 +43,7 @@ def test_sidebar_back_strikes_the_undone_answer_and_its_echo(app_env: Path) -> N
     assert all(said.startswith("~~") for _, said in marked)
     # The question itself was asked and is asked again: neither copy is withdrawn.
     live = [said for role, said, is_marked in bubbles(at) if role == "assistant" and not is_marked]
-    assert live[0].startswith(support.markdown_safe(first.text)) and live[-1].endswith(first.text)
+    assert live[0].startswith(markup.markdown_safe(first.text)) and live[-1].endswith(first.text)
 
 
 def test_typed_back_marks_the_same_and_a_reload_keeps_the_marks(app_env: Path) -> None:

@@ -10,7 +10,8 @@ import pytest
 from assessment.interview.engine import Interview
 from assessment.interview.live import LiveSession
 from assessment.interview.storage import SessionStore, new_session_id
-from assessment.web.support import apply_turns, markdown_literal, text
+from assessment.web.markup import markdown_literal
+from assessment.web.support import apply_turns, text
 
 
 @pytest.fixture

@@ -6,7 +6,8 @@ from importlib import resources
 
 from assessment.interview.withdrawn import ChatTurn
 from assessment.web.history import Bubble
-from assessment.web.support import markdown_literal, text, transcript_turns
+from assessment.web.markup import markdown_literal
+from assessment.web.support import text, transcript_turns
 from assessment.web.transcript import bubble_markdown, history_markdown, struck
 
 ASSETS = ("chat_box.html", "chat_box.css", "chat_box.js")

@@ -23,7 +23,9 @@
 // acked (ids), sid (the session shown), pinned (the box is at the bottom of the page).
 // Trigger to Python: "submit" -> {outbox: [{id, text}], attempt}.
 
-const RESEND_AFTER_MS = 1500;
+// A send Streamlit coalesced away is repeated after this long (only while the app is idle): short,
+// because until then a quick reply or another tab's answer can be taken before it.
+const RESEND_AFTER_MS = 600;
 const RESEND_MAX_MS = 15000;
 const RESTORED_SEND_MS = 300; // a queue restored after a reload is sent as soon as the page is idle
 const STORAGE_PREFIX = "soc2-ready-chat-box:";
