@@ -8,7 +8,7 @@ from typing import Any
 import streamlit as st
 
 from assessment.interview.storage import new_session_id
-from assessment.web import markup, support
+from assessment.web import support
 from assessment.web.resources import Resources
 from assessment.web.state import flash, persist, restorer
 from assessment.web.support import text as t
@@ -94,7 +94,7 @@ def import_evidence_upload(res: Resources, iv: Any) -> None:
         with st.spinner(t("thinking")):
             iv.import_evidence(upload.getvalue(), name=upload.name)
     except ValueError as exc:  # EvidenceError: the message names the file and what is wrong with it
-        flash("error", markup.markdown_literal(str(exc)))
+        flash("error", str(exc))
         return
     message = iv.transcript[-1][1]  # what the import said, before the next question is presented
     persist(res, iv)

@@ -16,12 +16,13 @@ _MARKDOWN_LINE_START = re.compile(r"^([ \t]*)([-+=]|\d+[.)])", re.MULTILINE)
 _MARKDOWN_ACTIVE = re.compile(r"([\\\[\]<>$])")
 # Streamlit's Markdown turns bare URLs, www. and e-mail addresses into links and :rocket:, :red[…]
 # and :material/…: into emoji, colours and icons, after backslash escapes are read: a word joiner
-# (U+2060, invisible) after each ":" and "@" and inside "www." keeps them plain text.
-_INERT = re.compile(r"(?i)([:@])|\b(www)(?=\.)")
+# (U+2060, invisible) between ":" and a following letter, digit or "/", inside "a@b" and after
+# "www" keeps them plain text. A ":" before a space ("Noted: yes") is left as it is.
+_INERT = re.compile(r"(:)(?=[\w/])|(?<=\w)(@)(?=\w)|\b(www)(?=\.)", re.IGNORECASE)
 
 
 def _inert(text: str) -> str:
-    return _INERT.sub(lambda m: (m.group(1) or m.group(2)) + "\u2060", text)
+    return _INERT.sub(lambda m: (m.group(1) or m.group(2) or m.group(3)) + "\u2060", text)
 
 
 def markdown_literal(said: str) -> str:

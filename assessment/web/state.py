@@ -16,7 +16,7 @@ from assessment.interview.storage import (
     is_issued_session_id,
     new_session_id,
 )
-from assessment.web import markup, support
+from assessment.web import support
 from assessment.web.resources import Resources
 from assessment.web.support import text as t
 
@@ -89,7 +89,7 @@ def ensure_interview(res: Resources, sid: str) -> None:
         new_sid = new_session_id()
         st.query_params["sid"] = new_sid
         st.session_state["sid"] = new_sid
-        flash("error", t("error_restore", reason=markup.markdown_literal(str(exc))))
+        flash("error", t("error_restore", reason=str(exc)))
         return
     if live is not None:
         st.session_state.update(live=live, iv=live.interview)

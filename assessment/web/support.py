@@ -63,7 +63,7 @@ class UploadError(SessionFileError):
 
 
 def _rejected(error: SessionFileError) -> UploadError:
-    return UploadError(text("upload_rejected", reason=markdown_literal(str(error))))  # quotes the file
+    return UploadError(text("upload_rejected", reason=str(error)))  # shown literally (show_flash)
 
 
 def read_session_upload(raw: bytes, max_bytes: int) -> dict[str, Any]:

@@ -13,8 +13,9 @@ from assessment.web.support import text as t
 def show_flash() -> None:
     """Show and clear queued one-time messages."""
     for kind, message in st.session_state.pop("flash", []):
-        # Messages may quote a file name, a field of an uploaded file or an answer: made inert.
-        getattr(st, kind, st.info)(markup.markdown_safe(message))
+        # Messages may quote a file name, a field of an uploaded file or an answer, and none of ours
+        # uses Markdown: shown exactly as written, so nothing in a file can format the page.
+        getattr(st, kind, st.info)(markup.markdown_literal(message))
 
 
 def welcome(res: Resources) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fakes.apptest import APP, assert_clean, interview, new_app, say, start
+from fakes.apptest import APP, assert_clean, displayed, interview, new_app, say, start
 from streamlit.string_util import clean_text
 from streamlit.testing.v1 import AppTest
 
@@ -305,7 +305,7 @@ def test_damaged_database_shows_a_notice_and_starts_fresh(app_env: Path, kind: s
     _break_database(app_env, kind)
     at = new_app()
     assert not at.exception and not at.error
-    notices = [w.value for w in at.warning]
+    notices = [displayed(w.value) for w in at.warning]
     assert len(notices) == 1 and "damaged" in notices[0] and "moved to" in notices[0]
     moved = [p for p in app_env.parent.iterdir() if p.name.startswith(f"{DB_FILENAME}.damaged-")]
     assert len(moved) == 1 and str(moved[0]) in notices[0]

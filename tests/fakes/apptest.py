@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,12 @@ from assessment.interview.engine import Interview
 from assessment.web.chat_box import COMPONENT_NAME
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
+_ESCAPE = re.compile(r"\\(.)")
+
+
+def displayed(markdown: str) -> str:
+    """What a message's Markdown source shows on the page: escapes read, word joiners gone."""
+    return _ESCAPE.sub(r"\1", markdown).replace("\u2060", "")
 
 
 def new_app(sid: str | None = None) -> AppTest:

@@ -9,7 +9,7 @@ import pytest
 from assessment.interview.engine import Interview
 from assessment.interview.session_file import SessionFileError, parse_session
 from assessment.templates import render_message
-from assessment.web import support
+from assessment.web import markup, support
 
 
 def test_a_number_of_thousands_of_digits_is_refused_as_not_json_not_as_too_deep() -> None:
@@ -28,6 +28,6 @@ def test_an_upload_refusal_quoting_the_file_shows_its_text_literally() -> None:
     data["events"][0]["qid"] = "**B** https://evil.example :rocket:"
     with pytest.raises(support.UploadError) as caught:
         support.load_session_upload(json.dumps(data).encode(), 2_000_000)
-    message = str(caught.value)
+    message = markup.markdown_literal(str(caught.value))  # as show_flash puts it on the page
     assert "**B**" not in message and "\\*\\*B\\*\\*" in message  # no bold from the file
     assert "https://" not in message and ":rocket:" not in message  # no link, no emoji
